@@ -1,0 +1,96 @@
+/**
+ * The objects shared by compiled code and the dispatcher. See docs/contract.md.
+ */
+
+/** Header of every continuation; generated classes add the slots `s1..sN`. */
+export interface Continuation {
+  /** The caller's continuation, or null for the outermost frame of a task. */
+  next: Continuation | null;
+  /** The fast entry to call to resume this frame (set by whoever called it). */
+  fn: ((this: Continuation) => unknown) | null;
+  /** Suspension point number (1..N) to resume at. */
+  state: number;
+  /** Result and exception slot indices for `state`: see flags.ts. */
+  flags: number;
+  [slot: `s${number}`]: unknown;
+}
+
+/** What a fast entry returns when it has not produced its value yet. */
+export class Signal {
+  private readonly kind: string;
+  constructor(kind: string) {
+    this.kind = kind;
+  }
+  toString(): string {
+    return `[reawait ${this.kind}]`;
+  }
+}
+
+/**
+ * A fast entry returned a thenable (`return promise`): its caller must await it. Allocated only
+ * on that path; never escapes to user code.
+ */
+export class Adopt extends Signal {
+  readonly value: object;
+  readonly then: Function;
+  constructor(value: object, then: Function) {
+    super('adopt');
+    this.value = value;
+    this.then = then;
+  }
+}
+
+/** The frame suspended; the chain built so far is in `state.head` .. `state.tail`. */
+export const SUSPENDED: Signal = new Signal('suspended');
+
+/** Marks an empty exception slot (`throw undefined` is legal, so undefined cannot). */
+export const NO_EXCEPTION: object = Object.freeze({ toString: () => '[reawait no exception]' });
+
+/** Property of a compiled function's public face that holds its fast entry. */
+export const FAST: unique symbol = Symbol.for('reawait.fast') as never;
+
+/** The awaiter protocol: `value[GET_AWAITER]()` returns an {@link Awaiter}. */
+export const GET_AWAITER: unique symbol = Symbol.for('reawait.getAwaiter') as never;
+
+export interface Awaiter<T = unknown> {
+  readonly isCompleted: boolean;
+  getResult(): T;
+  onCompleted(callback: () => void): void;
+}
+
+export interface Awaitable<T = unknown> {
+  [GET_AWAITER](): Awaiter<T>;
+}
+
+/** What `state.waitOn` holds. */
+export const WAIT_NONE = 0;
+export const WAIT_THENABLE = 1;
+export const WAIT_AWAITER = 2;
+export type WaitKind = typeof WAIT_NONE | typeof WAIT_THENABLE | typeof WAIT_AWAITER;
+
+/**
+ * Handover state between compiled frames and the dispatcher. One object with a fixed shape, so
+ * every access is a monomorphic property load.
+ */
+export interface RuntimeState {
+  /** Continuation being resumed: set by the dispatcher, taken (and cleared) by the fast entry. */
+  k: Continuation | null;
+  /** Innermost continuation of the chain being unwound. */
+  head: Continuation | null;
+  /** Outermost continuation linked so far. */
+  tail: Continuation | null;
+  /** What the leaf waits on: a thenable or an awaiter. */
+  waitOn: unknown;
+  /** For a thenable: its `then`, read once as native `await` does. */
+  waitThen: Function | null;
+  waitKind: WaitKind;
+}
+
+export const state: RuntimeState = {
+  k: null,
+  head: null,
+  tail: null,
+  waitOn: undefined,
+  waitThen: null,
+  waitKind: WAIT_NONE,
+};

@@ -1,0 +1,52 @@
+/**
+ * Public faces: what non-compiled code sees of a compiled function. A face returns a Task and
+ * carries the fast entry under FAST, which compiled call sites call directly.
+ */
+import { FAST } from './contract.js';
+import { start } from './dispatcher.js';
+
+type FastEntry = (...args: never[]) => unknown;
+
+function setLength(face: Function, length: number): void {
+  Object.defineProperty(face, 'length', { value: length, configurable: true });
+}
+
+/** Face of a function expression or arrow (the fast entry is the compiled function itself). */
+export function fn(fast: FastEntry, name: string, length: number): Function {
+  const face = {
+    [name](this: unknown, ...args: unknown[]) {
+      return start(fast, this, args);
+    },
+  }[name]!;
+  setLength(face, length);
+  (face as unknown as Record<symbol, unknown>)[FAST] = fast;
+  return face;
+}
+
+/**
+ * Replaces the compiled method `key` of `home` (a class prototype, a class, or an object
+ * literal) by its face, keeping the property's attributes. The method itself stays the fast
+ * entry, so `super` and private names work in its body.
+ */
+export function method(home: object, key: PropertyKey, length: number): void {
+  const descriptor = Object.getOwnPropertyDescriptor(home, key)!;
+  const fast = descriptor.value as FastEntry;
+  const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : key;
+  const face = {
+    [name](this: unknown, ...args: unknown[]) {
+      return start(fast, this, args);
+    },
+  }[name]!;
+  setLength(face, length);
+  (face as unknown as Record<symbol, unknown>)[FAST] = fast;
+  descriptor.value = face;
+  Object.defineProperty(home, key, descriptor);
+}
+
+/** Object literal with compiled methods: `methods({ m() {...} }, "m", 1, ...)`. */
+export function methods<T extends object>(home: T, ...keysAndLengths: (PropertyKey | number)[]): T {
+  for (let i = 0; i < keysAndLengths.length; i += 2) {
+    method(home, keysAndLengths[i] as PropertyKey, keysAndLengths[i + 1] as number);
+  }
+  return home;
+}

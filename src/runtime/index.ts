@@ -1,0 +1,21 @@
+/**
+ * reawait runtime. Public API: Task, yieldNow, the awaiter protocol. The other exports are the
+ * contract with compiled code (docs/contract.md) and are not meant to be called by hand.
+ */
+export { Task } from './task.js';
+export { yieldNow } from './yield.js';
+export {
+  type Awaitable,
+  type Awaiter,
+  type Continuation,
+  Adopt,
+  FAST,
+  GET_AWAITER,
+  NO_EXCEPTION,
+  Signal,
+  SUSPENDED,
+  state,
+} from './contract.js';
+export { awaitValue, ret, settle, start, suspend } from './dispatcher.js';
+export { fn, method, methods } from './face.js';
+export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

@@ -1,0 +1,87 @@
+/**
+ * Task: what a compiled async function returns to code that is not compiled. A genuine Promise
+ * (so `await`, `.then` and `instanceof Promise` work) that also tells synchronously whether it
+ * is complete and what its result is.
+ */
+const PENDING = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
+export class Task<T = unknown> extends Promise<T> {
+  // `then`, `catch` and `finally` return plain Promises: a Task is only made by the runtime.
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  #status: number = PENDING;
+  #value: unknown = undefined;
+  #resolve!: (value: T) => void;
+  #reject!: (reason: unknown) => void;
+
+  /** @internal Use {@link Task.fromResult}, {@link Task.fromError} or the runtime. */
+  constructor(executor?: (resolve: (value: T) => void, reject: (reason: unknown) => void) => void) {
+    let resolve!: (value: T) => void;
+    let reject!: (reason: unknown) => void;
+    super((res, rej) => {
+      resolve = res as (value: T) => void;
+      reject = rej;
+    });
+    this.#resolve = resolve;
+    this.#reject = reject;
+    if (executor !== undefined) {
+      executor(
+        (value) => this.settleFulfilled(value),
+        (reason) => this.settleRejected(reason),
+      );
+    }
+  }
+
+  static fromResult<T>(value: T): Task<T> {
+    const task = new Task<T>();
+    task.settleFulfilled(value);
+    return task;
+  }
+
+  static fromError<T = never>(error: unknown): Task<T> {
+    const task = new Task<T>();
+    task.settleRejected(error);
+    return task;
+  }
+
+  /** True once the task has a result or an error. */
+  get isCompleted(): boolean {
+    return this.#status !== PENDING;
+  }
+
+  get isFaulted(): boolean {
+    return this.#status === REJECTED;
+  }
+
+  /** The result of a fulfilled task; throws the error of a failed one, or if still pending. */
+  get result(): T {
+    if (this.#status === FULFILLED) return this.#value as T;
+    if (this.#status === REJECTED) throw this.#value;
+    throw new Error('reawait: Task.result read before the task completed');
+  }
+
+  /** The error of a failed task, or undefined. */
+  get error(): unknown {
+    return this.#status === REJECTED ? this.#value : undefined;
+  }
+
+  /** @internal Fulfils with a value that is not a thenable (the runtime resolves those first). */
+  settleFulfilled(value: unknown): void {
+    if (this.#status !== PENDING) return;
+    this.#status = FULFILLED;
+    this.#value = value;
+    this.#resolve(value as T);
+  }
+
+  /** @internal */
+  settleRejected(error: unknown): void {
+    if (this.#status !== PENDING) return;
+    this.#status = REJECTED;
+    this.#value = error;
+    this.#reject(error);
+  }
+}
