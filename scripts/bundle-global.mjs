@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Bundles the runtime into dist/reawait.global.js: an IIFE that sets `globalThis.reawait`, for
+// classic scripts compiled with `runtime: 'global'`. Run by `npm run build` after tsc.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/runtime/global.ts'],
+  outfile: 'dist/reawait.global.js',
+  bundle: true,
+  format: 'iife',
+  platform: 'neutral',
+  target: 'es2022',
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

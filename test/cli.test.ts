@@ -1,0 +1,182 @@
+/**
+ * The built command line (dist/cli/main.js, made by `npm run build`), run as a child process.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist', 'cli', 'main.js');
+const runtimeURL = new URL('../dist/runtime/index.js', import.meta.url).href;
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+const scratch = mkdtempSync(join(tmpdir(), 'reawait-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function reawait(args: string[], cwd: string = root): Outcome {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function node(args: string[], cwd: string): Outcome {
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes `files` (path relative to a fresh directory -> content) and returns the directory. */
+function tree(name: string, files: Record<string, string>): string {
+  const dir = join(scratch, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+function assertOk(outcome: Outcome): void {
+  assert.equal(outcome.status, 0, `exit ${outcome.status}\nstdout: ${outcome.stdout}\nstderr: ${outcome.stderr}`);
+}
+
+describe('help and version', () => {
+  test('reawait --help lists the commands', () => {
+    const outcome = reawait(['--help']);
+    assertOk(outcome);
+    assert.match(outcome.stdout, /Usage: reawait/);
+    for (const command of ['run', 'build', 'bench']) assert.match(outcome.stdout, new RegExp(`\\b${command}\\b`));
+  });
+
+  test('reawait --version prints the package version', () => {
+    const outcome = reawait(['--version']);
+    assertOk(outcome);
+    assert.equal(outcome.stdout.trim(), version);
+  });
+
+  for (const [command, mentions] of [
+    ['run', ['<file>', '--no-reuse']],
+    ['build', ['<dir>', '--out', '--no-reuse', '--runtime']],
+    ['bench', ['--quick']],
+  ] as const) {
+    test(`reawait ${command} --help`, () => {
+      const outcome = reawait([command, '--help']);
+      assertOk(outcome);
+      assert.match(outcome.stdout, new RegExp(`Usage: reawait ${command}`));
+      for (const text of mentions) assert.ok(outcome.stdout.includes(text), `help of ${command} mentions ${text}:\n${outcome.stdout}`);
+    });
+  }
+});
+
+describe('reawait build', () => {
+  const sources = {
+    'main.ts': [
+      "import { double } from './lib/math.ts';",
+      "import { label } from './lib/label.js';",
+      "import { seven } from './seven.mjs';",
+      'async function add(a: number, b: number): Promise<number> {',
+      '  return a + b;',
+      '}',
+      'const n: number = double(seven);',
+      'add(n, 1).then((sum) => console.log(label(sum)));',
+      '',
+    ].join('\n'),
+    'lib/math.ts': 'export function double(x: number): number {\n  return x * 2;\n}\n',
+    'lib/label.ts': 'export const label = (n: number): string => `sum=${n}`;\n',
+    'seven.mjs': 'export const seven = 7;\n',
+    'lib/types.d.ts': 'export type Ignored = number;\n',
+    'node_modules/dep/index.js': 'this file is not compiled\n',
+    'README.txt': 'not a source file\n',
+  };
+
+  test('compiles a tree into --out with source maps and .ts specifiers rewritten', () => {
+    const src = tree('build-ok', sources);
+    const out = join(scratch, 'build-ok-out');
+    const outcome = reawait(['build', src, '--out', out, '--runtime-specifier', runtimeURL]);
+    assertOk(outcome);
+    for (const file of ['main.js', 'lib/math.js', 'lib/label.js', 'seven.mjs']) {
+      const code = readFileSync(join(out, file), 'utf8');
+      const name = file.slice(file.lastIndexOf('/') + 1);
+      assert.match(code, new RegExp(`//# sourceMappingURL=${name.replace('.', '\\.')}\\.map\\s*$`), file);
+      const map = JSON.parse(readFileSync(join(out, `${file}.map`), 'utf8')) as { version: number; sources: string[]; mappings: string };
+      assert.equal(map.version, 3);
+      assert.equal(map.sources.length, 1);
+      assert.ok(typeof map.mappings === 'string' && map.mappings.length > 0, `${file}.map has mappings`);
+    }
+    assert.equal(existsSync(join(out, 'lib/types.js')), false, '.d.ts files are skipped');
+    assert.equal(existsSync(join(out, 'lib/types.d.js')), false, '.d.ts files are skipped');
+    assert.equal(existsSync(join(out, 'node_modules')), false, 'node_modules is skipped');
+    assert.equal(existsSync(join(out, 'README.txt')), false, 'only sources are compiled');
+    const main = readFileSync(join(out, 'main.js'), 'utf8');
+    assert.match(main, /['"]\.\/lib\/math\.js['"]/);
+    assert.doesNotMatch(main, /\.ts['"]/);
+    assert.doesNotMatch(main, /:\s*number/, 'types are erased');
+    // The output runs.
+    const ran = node([join(out, 'main.js')], out);
+    assertOk(ran);
+    assert.equal(ran.stdout, 'sum=15\n');
+  });
+
+  test('refuses to write anything when a file does not compile', () => {
+    const src = tree('build-bad', { ...sources, 'lib/broken.ts': 'export const ok = 1;\nexport const broken = (1 + ;\n' });
+    const out = join(scratch, 'build-bad-out');
+    const outcome = reawait(['build', src, '--out', out]);
+    assert.equal(outcome.status, 1, `stderr: ${outcome.stderr}`);
+    assert.match(outcome.stderr, /broken\.ts:2:\d+: /);
+    assert.doesNotMatch(outcome.stderr, /^\s+at /m, 'no stack trace');
+    assert.equal(existsSync(out), false, 'nothing is written');
+  });
+});
+
+describe('reawait run', () => {
+  const program = {
+    'app.ts': [
+      "import { greet } from './greet.js';",
+      "import { shout } from './shout.ts';",
+      'interface Options { loud: boolean }',
+      'async function compute(values: number[]): Promise<number> {',
+      '  let total = 0;',
+      '  for (const v of values) total += v;',
+      '  return total;',
+      '}',
+      'const options: Options = { loud: process.argv.includes("--loud") };',
+      'const words: string = process.argv.slice(2).join(" ");',
+      'console.log(options.loud ? shout(greet(words)) : greet(words));',
+      'compute([1, 2, 3]).then((total) => console.log(`total ${total}`));',
+      '',
+    ].join('\n'),
+    'greet.ts': 'export function greet(who: string): string {\n  return `hello ${who}`;\n}\n',
+    'shout.ts': 'export const shout = (s: string): string => s.toUpperCase();\n',
+    'package.json': '{ "type": "module" }\n',
+  };
+
+  test('compiles and runs a TypeScript program importing local modules, passing its arguments', () => {
+    const dir = tree('run-ok', program);
+    const outcome = reawait(['run', 'app.ts', 'world', '--loud'], dir);
+    assertOk(outcome);
+    assert.equal(outcome.stdout, 'HELLO WORLD --LOUD\ntotal 6\n');
+  });
+
+  test('--no-reuse', () => {
+    const dir = tree('run-no-reuse', program);
+    const outcome = reawait(['run', '--no-reuse', join(dir, 'app.ts'), 'there'], scratch);
+    assertOk(outcome);
+    assert.equal(outcome.stdout, 'hello there\ntotal 6\n');
+  });
+
+  test('a compile error prints file:line:column and exits 1 without a stack trace', () => {
+    const dir = tree('run-bad', { ...program, 'greet.ts': 'export function greet(who: string): string {\n  return (who + ;\n}\n' });
+    const outcome = reawait(['run', 'app.ts'], dir);
+    assert.equal(outcome.status, 1, `stderr: ${outcome.stderr}`);
+    assert.match(outcome.stderr, /greet\.ts:2:\d+: /);
+    assert.doesNotMatch(outcome.stderr, /^\s+at /m, 'no stack trace');
+    assert.equal(outcome.stdout, '');
+  });
+});
