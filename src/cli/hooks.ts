@@ -83,7 +83,7 @@ export function redirect(specifier: string, parentURL: string | undefined): stri
   } catch {
     return null;
   }
-  if (url.protocol !== 'file:') return null;
+  if (url.protocol !== 'file:' || url.href.startsWith(ownDistURL)) return null;
   const suffix = url.search + url.hash;
   url.search = '';
   url.hash = '';
