@@ -10,21 +10,13 @@ export interface TransformOptions {
   runtimeSpecifier?: string;
 }
 
-export interface SourceMapV3 {
-  version: number;
-  file?: string;
-  sources: string[];
-  sourcesContent?: (string | null)[];
-  names: string[];
-  mappings: string;
-}
+export type { SourceMapV3 } from './map.js';
+import type { SourceMapV3 } from './map.js';
 
-export interface Diagnostic {
-  message: string;
-  filename: string;
-  line: number;
-  column: number;
-}
+export type { Diagnostic } from './errors.js';
+export { CompileError } from './errors.js';
+import { compile } from './compile.js';
+import type { Diagnostic } from './errors.js';
 
 export interface TransformResult {
   code: string;
@@ -32,22 +24,15 @@ export interface TransformResult {
   warnings: Diagnostic[];
 }
 
-/** Invalid or unsupported source. `message` starts with `file:line:column:`. */
-export class CompileError extends Error {
-  readonly filename: string;
-  readonly line: number;
-  readonly column: number;
-  constructor(message: string, filename: string, line: number, column: number) {
-    super(`${filename}:${line}:${column}: ${message}`);
-    this.name = 'CompileError';
-    this.filename = filename;
-    this.line = line;
-    this.column = column;
-  }
-}
-
+/**
+ * Compiles every async function, method and arrow of `source` (TypeScript or JavaScript) into a
+ * state machine. Throws CompileError (file:line:column) on invalid or unsupported source.
+ */
 export function transform(source: string, options: TransformOptions = {}): TransformResult {
-  void source;
-  void options;
-  throw new Error('not implemented yet');
+  return compile(source, {
+    filename: options.filename ?? 'input.js',
+    reuseContinuations: options.reuseContinuations ?? true,
+    runtime: options.runtime ?? 'import',
+    runtimeSpecifier: options.runtimeSpecifier ?? 'reawait',
+  });
 }

@@ -281,7 +281,10 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
       if (returned instanceof Signal) {
         if (returned === SUSPENDED) {
           // Frames below k, then k itself, suspended again: re-attach the rest of the chain.
-          state.tail!.next = next;
+          // Without reuse, k's frame suspended into a new continuation: it resumes the same way.
+          const tail = state.tail!;
+          tail.fn ??= k.fn;
+          tail.next = next;
         } else {
           const settled = awaitAdopted(returned as Adopt);
           if (settled !== SUSPENDED) {

@@ -18,4 +18,5 @@ export {
 } from './contract.js';
 export { awaitValue, ret, settle, start, suspend } from './dispatcher.js';
 export { fn, method, methods } from './face.js';
+export { close, closeOnThrow, DONE, enumerate, iterate, notCallable, step } from './iteration.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

@@ -1,0 +1,176 @@
+/**
+ * The pipeline: 1-parse (strip types, parse), 2-analyze (scopes, jumps), 3-lower (IR with
+ * suspension points), 4-layout (CFG, liveness, default values, values preserved since
+ * resumption, layouts), 5-emit (guarded re-entry, faces, continuation constructors, source map).
+ */
+import remapping from '@jridgewell/remapping';
+import { childrenOf, isFunction, type Node } from './ast.js';
+import { CompileError, type Diagnostic, UnsupportedAt } from './errors.js';
+import type { SourceMapV3 } from './map.js';
+import { Names, RUNTIME_EXPORTS } from './names.js';
+import { parse } from './phases/1-parse/parse.js';
+import type { ParsedSource } from './phases/1-parse/source.js';
+import { findJumps } from './phases/2-analyze/jumps.js';
+import { analyzeScope } from './phases/2-analyze/scope.js';
+import { lowerFunction } from './phases/3-lower/lower.js';
+import type { LoweredFunction, SiteItem, Value } from './phases/3-lower/ir.js';
+import { buildCfg } from './phases/4-layout/cfg.js';
+import { atDefault, maybeAssigned } from './phases/4-layout/default-values.js';
+import { buildLayout, type SharedLayout } from './phases/4-layout/layout.js';
+import { liveAtSuspensions, liveness } from './phases/4-layout/liveness.js';
+import { preservedAtSuspensions } from './phases/4-layout/preserved.js';
+import { type EmitContext, type FunctionPlan, planEmission, planMethodHomes } from './phases/5-emit/function.js';
+import { Output } from './phases/5-emit/output.js';
+import { Rewrites } from './phases/5-emit/rewrites.js';
+
+export interface CompileOptions {
+  filename: string;
+  reuseContinuations: boolean;
+  runtime: 'import' | 'global';
+  runtimeSpecifier: string;
+}
+
+export interface Compiled {
+  code: string;
+  map: SourceMapV3;
+  warnings: Diagnostic[];
+}
+
+interface AsyncFunction {
+  fn: Node;
+  parent: Node;
+  topLevel: boolean;
+  home: Node | null;
+}
+
+export function compile(sourceText: string, options: CompileOptions): Compiled {
+  const { source, program } = parse(options.filename, sourceText);
+  const at = (position: number): { line: number; column: number } => source.userPosition(position);
+  try {
+    return compileParsed(source, program, options);
+  } catch (error) {
+    if (error instanceof UnsupportedAt) {
+      const where = at(error.position);
+      throw new CompileError(error.message, options.filename, where.line, where.column);
+    }
+    throw error;
+  }
+}
+
+function compileParsed(source: ParsedSource, program: Node, options: CompileOptions): Compiled {
+  const text = source.text;
+  const names = new Names(text);
+  const output = new Output(text, source.lines, options.filename);
+  const rewrites = new Rewrites(output);
+  const warnings: Diagnostic[] = [];
+  const context: EmitContext = {
+    text,
+    output,
+    rewrites,
+    names,
+    header: [],
+    methodHomes: new Map(),
+    continueAsBreak: new Map(),
+  };
+
+  const functions = findAsyncFunctions(program);
+  for (const target of functions) {
+    const scope = analyzeScope(target.fn);
+    if (scope.dynamicScope) {
+      const where = source.userPosition(scope.dynamicScope.start);
+      warnings.push({
+        message: 'direct eval or `with` inside an async function: the function is left native',
+        filename: options.filename,
+        line: where.line,
+        column: where.column,
+      });
+      continue;
+    }
+    const lowered = lowerFunction(target.fn, scope, { text, names, continueAsBreak: context.continueAsBreak });
+    const jumps = findJumps(target.fn);
+    const layout = lowered.states.length > 0 ? analyzeLayout(lowered, scope, jumps) : null;
+    const plan: FunctionPlan = { fn: target.fn, parent: target.parent, scope, lowered, jumps, layout, reuse: options.reuseContinuations, topLevel: target.topLevel, home: target.home };
+    planEmission(plan, context);
+  }
+  planMethodHomes(context);
+  for (const [node, label] of context.continueAsBreak) {
+    rewrites.add(node, () => output.gen(`break ${label};`, node.start));
+  }
+
+  if (functions.length > 0) {
+    const start = headerPosition(program, text);
+    rewrites.copy(0, start);
+    output.gen(runtimeBinding(names, options) + context.header.join(' ') + '\n');
+    rewrites.copy(start, text.length);
+  } else {
+    rewrites.copy(0, text.length);
+  }
+  const code = output.code;
+  let map = output.sourceMap(text);
+  if (source.stripMap) {
+    map = remapping([map as never, source.stripMap as never], () => null) as unknown as SourceMapV3;
+    map = { ...map, sources: [options.filename], sourcesContent: [source.original] };
+  } else {
+    map = { ...map, sourcesContent: [source.original] };
+  }
+  return { code, map, warnings };
+}
+
+/** The analyses of phase 4, in the JIT's order: liveness, default values, preserved values, layout. */
+export function analyzeLayout(lowered: LoweredFunction, scope: ReturnType<typeof analyzeScope>, jumps: ReturnType<typeof findJumps>): SharedLayout {
+  const cfg = buildCfg(lowered, scope, jumps);
+  const live = liveAtSuspensions(cfg, liveness(cfg));
+  // A value can only be saved where its binding is in scope.
+  for (const [site, set] of live) for (const id of set.toArray()) if (!inScopeAt(lowered.values[id]!, site)) set.delete(id);
+  const defaults = atDefault(cfg, maybeAssigned(cfg), live);
+  const preserved = preservedAtSuspensions(cfg, live, defaults);
+  return buildLayout(lowered, { live, defaults, preserved });
+}
+
+function inScopeAt(value: Value, site: SiteItem): boolean {
+  if (value.home === 'function' || value.binding === null) return true;
+  const scope = value.binding.scope;
+  if (site.position < scope.start || site.position >= scope.end) return false;
+  const declaredAt = value.binding.refs.find((r) => r.write && !r.nested)?.node.start ?? scope.start;
+  return declaredAt < site.position || scope.type !== 'BlockStatement';
+}
+
+function runtimeBinding(names: Names, options: CompileOptions): string {
+  if (options.runtime === 'global') {
+    return `var { ${RUNTIME_EXPORTS.map((name) => `${name}: ${names.prefix}${name}`).join(', ')} } = globalThis.reawait; `;
+  }
+  return `import { ${RUNTIME_EXPORTS.map((name) => `${name} as ${names.prefix}${name}`).join(', ')} } from ${JSON.stringify(options.runtimeSpecifier)}; `;
+}
+
+/** After a hashbang line and the directive prologue. */
+function headerPosition(program: Node, text: string): number {
+  let position = 0;
+  if (text.startsWith('#!')) {
+    const newline = text.indexOf('\n');
+    position = newline < 0 ? text.length : newline + 1;
+  }
+  for (const statement of program.body) {
+    if (statement.type === 'ExpressionStatement' && typeof statement.directive === 'string') position = statement.end;
+    else break;
+  }
+  return position;
+}
+
+function findAsyncFunctions(program: Node): AsyncFunction[] {
+  const found: AsyncFunction[] = [];
+  const visit = (node: Node, parent: Node, grandparent: Node | null, home: Node | null): void => {
+    if (isFunction(node) && node.async && !node.generator) {
+      const topLevel = parent.type === 'Program' || (grandparent?.type === 'Program' && /^Export(Named|Default)Declaration$/.test(parent.type));
+      found.push({ fn: node, parent, topLevel, home });
+    }
+    for (const child of childrenOf(node)) {
+      let childHome: Node | null = null;
+      if (child.type === 'MethodDefinition' && node.type === 'ClassBody') childHome = node;
+      else if (child.type === 'Property' && node.type === 'ObjectExpression') childHome = node;
+      else if (isFunction(child) && (node.type === 'MethodDefinition' || (node.type === 'Property' && node.method))) childHome = home;
+      visit(child, node, parent, childHome);
+    }
+  };
+  for (const statement of program.body) visit(statement, program, null, null);
+  return found;
+}

@@ -1,0 +1,70 @@
+/**
+ * Names the compiler introduces. All start with one prefix that the source does not use, so
+ * they never clash with the user's identifiers.
+ */
+export const RUNTIME_EXPORTS = [
+  'state', 'SUSPENDED', 'Signal', 'NO_EXCEPTION', 'FAST', 'DONE',
+  'awaitValue', 'settle', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'notCallable',
+  'iterate', 'enumerate', 'step', 'close', 'closeOnThrow',
+] as const;
+export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number];
+
+export class Names {
+  readonly prefix: string;
+  private temps = 0;
+  private labels = 0;
+  private classes = 0;
+  private readonly used = new Set<RuntimeExport>();
+
+  constructor(source: string) {
+    let prefix = '$ra_';
+    for (let i = 1; source.includes(prefix); i++) prefix = `$ra${i}_`;
+    this.prefix = prefix;
+  }
+
+  get k(): string {
+    return `${this.prefix}k`;
+  }
+  get s(): string {
+    return `${this.prefix}s`;
+  }
+  get this(): string {
+    return `${this.prefix}this`;
+  }
+  get arguments(): string {
+    return `${this.prefix}args`;
+  }
+
+  runtime(name: RuntimeExport): string {
+    this.used.add(name);
+    return `${this.prefix}${name}`;
+  }
+
+  usedRuntime(): RuntimeExport[] {
+    return RUNTIME_EXPORTS.filter((name) => this.used.has(name));
+  }
+
+  temp(): string {
+    return `${this.prefix}t${++this.temps}`;
+  }
+
+  scratch(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  param(index: number): string {
+    return `${this.prefix}p${index}`;
+  }
+
+  label(): string {
+    return `${this.prefix}continue${++this.labels}`;
+  }
+
+  continuationClass(): string {
+    return `${this.prefix}K${++this.classes}`;
+  }
+
+  fast(name: string): string {
+    return `${this.prefix}fast_${name}`;
+  }
+}

@@ -1,0 +1,51 @@
+/** Phase 1: strip TypeScript types, then parse to ESTree with exact offsets. */
+import { parseSync } from 'oxc-parser';
+import { transformSync } from 'oxc-transform';
+import { CompileError } from '../../errors.js';
+import type { SourceMapV3 } from '../../map.js';
+import type { Program } from '../../ast.js';
+import { ParsedSource } from './source.js';
+
+const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/i;
+
+export interface Parsed {
+  source: ParsedSource;
+  program: Program;
+}
+
+interface OxcError {
+  message: string;
+  labels?: { start: number; end: number }[];
+}
+
+function fail(source: ParsedSource, error: OxcError, offsetIsOriginal: boolean): never {
+  const offset = error.labels?.[0]?.start ?? 0;
+  const at = offsetIsOriginal ? source.originalPosition(offset) : source.userPosition(offset);
+  throw new CompileError(error.message, source.filename, at.line, at.column);
+}
+
+export function parse(filename: string, original: string): Parsed {
+  const typescript = TYPESCRIPT.test(filename);
+  let text = original;
+  let stripMap: SourceMapV3 | null = null;
+  if (typescript) {
+    const stripped = transformSync(filename, original, {
+      sourcemap: true,
+      lang: /\.tsx$/i.test(filename) ? 'tsx' : 'ts',
+      typescript: { onlyRemoveTypeImports: true },
+    });
+    if (stripped.errors.length > 0) {
+      fail(new ParsedSource(filename, original, original, null), stripped.errors[0] as OxcError, true);
+    }
+    text = stripped.code;
+    stripMap = stripped.map as SourceMapV3;
+  }
+  const source = new ParsedSource(filename, original, text, stripMap);
+  const parsed = parseSync(filename.replace(TYPESCRIPT, '.js'), text, {
+    sourceType: 'unambiguous',
+    lang: 'js',
+    preserveParens: false,
+  } as never);
+  if (parsed.errors.length > 0) fail(source, parsed.errors[0] as OxcError, !typescript);
+  return { source, program: parsed.program as unknown as Program };
+}

@@ -1,0 +1,461 @@
+/**
+ * Bindings of one compiled async function: what it declares, where each binding lives, every
+ * reference to it (read, written, from a nested function or not), and the pseudo-bindings
+ * `this` and `arguments`. The analyses and the lowering work on these bindings.
+ */
+import { childrenOf, isFunction, type Node } from '../../ast.js';
+import { UnsupportedAt } from '../../errors.js';
+
+export type BindingKind = 'param' | 'var' | 'let' | 'const' | 'class' | 'function' | 'catch' | 'this' | 'arguments';
+
+export interface Binding {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: BindingKind;
+  /** The node whose scope declares it: the function, a block, a loop, a catch clause, a switch. */
+  readonly scope: Node;
+  /** Every reference in source order. */
+  readonly refs: Reference[];
+  /** Referenced from a nested function. */
+  captured: boolean;
+  /** Written anywhere other than by its declaration (or for-loop head update). */
+  reassigned: boolean;
+}
+
+export interface Reference {
+  readonly binding: Binding;
+  readonly node: Node;
+  readonly read: boolean;
+  readonly write: boolean;
+  /** `let x;` without initialiser: the binding is (re)set to undefined, its default. */
+  readonly toDefault: boolean;
+  /** Inside a nested function. */
+  readonly nested: boolean;
+}
+
+export interface FunctionScope {
+  readonly fn: Node;
+  readonly bindings: Binding[];
+  /** Identifier node -> its reference (only references to this function's bindings). */
+  readonly referenceAt: Map<Node, Reference>;
+  /** `this` / `arguments` (or the enclosing ones, for arrows) as used by this function's body. */
+  readonly thisBinding: Binding | null;
+  readonly argumentsBinding: Binding | null;
+  /** Nodes `this` and `arguments` identifiers in this function and its nested arrows. */
+  readonly thisNodes: Node[];
+  readonly argumentsNodes: Node[];
+  /** Uses of `super` / `new.target` in the body (for diagnostics). */
+  readonly superNodes: Node[];
+  readonly newTargetNodes: Node[];
+  /** Direct `eval(...)` calls or `with` statements: such a function is left native. */
+  readonly dynamicScope: Node | null;
+}
+
+class Scope {
+  readonly names = new Map<string, Binding>();
+  readonly node: Node;
+  readonly parent: Scope | null;
+  readonly depth: number;
+  constructor(node: Node, parent: Scope | null, depth: number) {
+    this.node = node;
+    this.parent = parent;
+    this.depth = depth;}
+  lookup(name: string): Binding | undefined {
+    for (let scope: Scope | null = this; scope !== null; scope = scope.parent) {
+      const found = scope.names.get(name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+}
+
+const NOT_A_BINDING = Symbol('shadowed');
+
+export function analyzeScope(fn: Node): FunctionScope {
+  const bindings: Binding[] = [];
+  const referenceAt = new Map<Node, Reference>();
+  const thisNodes: Node[] = [];
+  const argumentsNodes: Node[] = [];
+  const superNodes: Node[] = [];
+  const newTargetNodes: Node[] = [];
+  let dynamicScope: Node | null = null;
+  const isArrow = fn.type === 'ArrowFunctionExpression';
+  let thisBinding: Binding | null = null;
+  let argumentsBinding: Binding | null = null;
+
+  const declare = (scope: Scope, name: string, kind: BindingKind, depth: number): void => {
+    if (depth > 0) {
+      // A nested function's own binding: it only shadows.
+      scope.names.set(name, NOT_A_BINDING as unknown as Binding);
+      return;
+    }
+    if (scope.names.has(name)) return; // `var x; var x;` or a var re-declaring a parameter
+    const binding: Binding = { id: bindings.length, name, kind, scope: scope.node, refs: [], captured: false, reassigned: false };
+    bindings.push(binding);
+    scope.names.set(name, binding);
+  };
+
+  const reference = (scope: Scope, id: Node, read: boolean, write: boolean, depth: number, toDefault = false): void => {
+    const binding = scope.lookup(id.name);
+    if (binding === undefined || (binding as unknown) === NOT_A_BINDING) return;
+    const ref: Reference = { binding, node: id, read, write, toDefault, nested: depth > 0 };
+    binding.refs.push(ref);
+    referenceAt.set(id, ref);
+    if (depth > 0) binding.captured = true;
+  };
+
+  // ---- declarations (hoisting) ----
+  const patternNames = (pattern: Node, out: Node[]): Node[] => {
+    switch (pattern.type) {
+      case 'Identifier':
+        out.push(pattern);
+        break;
+      case 'ObjectPattern':
+        for (const p of pattern.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out);
+        break;
+      case 'ArrayPattern':
+        for (const e of pattern.elements) if (e) patternNames(e.type === 'RestElement' ? e.argument : e, out);
+        break;
+      case 'AssignmentPattern':
+        patternNames(pattern.left, out);
+        break;
+      case 'RestElement':
+        patternNames(pattern.argument, out);
+        break;
+      default:
+        break; // member expressions in assignment patterns declare nothing
+    }
+    return out;
+  };
+
+  /** `var` declarations and (for the function body) function declarations, hoisted to `scope`. */
+  const hoistVars = (node: Node, scope: Scope, depth: number): void => {
+    const visit = (n: Node): void => {
+      if (isFunction(n)) return;
+      if (n.type === 'VariableDeclaration' && n.kind === 'var') {
+        for (const d of n.declarations) for (const id of patternNames(d.id, [])) declare(scope, id.name, 'var', depth);
+      }
+      if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') {
+        // Class bodies hold no var declarations, but computed keys may hold functions: skip.
+        return;
+      }
+      for (const child of childrenOf(n)) visit(child);
+    };
+    visit(node);
+  };
+
+  /** let/const/class/function declared directly in a statement list. */
+  const hoistLexical = (statements: Node[], scope: Scope, depth: number): void => {
+    for (const s of statements) {
+      const stmt = s.type === 'ExportNamedDeclaration' && s.declaration ? s.declaration : s;
+      if (stmt.type === 'VariableDeclaration' && stmt.kind !== 'var') {
+        for (const d of stmt.declarations) for (const id of patternNames(d.id, [])) declare(scope, id.name, stmt.kind === 'const' ? 'const' : 'let', depth);
+      } else if (stmt.type === 'ClassDeclaration' && stmt.id) {
+        declare(scope, stmt.id.name, 'class', depth);
+      } else if (stmt.type === 'FunctionDeclaration' && stmt.id) {
+        declare(scope, stmt.id.name, 'function', depth);
+      }
+    }
+  };
+
+  // ---- references ----
+  const visitPattern = (pattern: Node, scope: Scope, depth: number, toDefault: boolean): void => {
+    switch (pattern.type) {
+      case 'Identifier':
+        reference(scope, pattern, false, true, depth, toDefault);
+        break;
+      case 'ObjectPattern':
+        for (const p of pattern.properties) {
+          if (p.type === 'RestElement') visitPattern(p.argument, scope, depth, false);
+          else {
+            if (p.computed) visitExpr(p.key, scope, depth);
+            visitPattern(p.value, scope, depth, false);
+          }
+        }
+        break;
+      case 'ArrayPattern':
+        for (const e of pattern.elements) if (e) visitPattern(e, scope, depth, false);
+        break;
+      case 'AssignmentPattern':
+        visitPattern(pattern.left, scope, depth, false);
+        visitExpr(pattern.right, scope, depth);
+        break;
+      case 'RestElement':
+        visitPattern(pattern.argument, scope, depth, false);
+        break;
+      default:
+        visitExpr(pattern, scope, depth); // member expression target
+    }
+  };
+
+  const visitFunction = (f: Node, scope: Scope, depth: number): void => {
+    const inner = new Scope(f, scope, depth);
+    if (f.type === 'FunctionExpression' && f.id) inner.names.set(f.id.name, NOT_A_BINDING as unknown as Binding);
+    const paramScope = inner;
+    for (const p of f.params) for (const id of patternNames(p, [])) declare(paramScope, id.name, 'param', depth);
+    if (f.type !== 'ArrowFunctionExpression' && depth > 0) inner.names.set('arguments', NOT_A_BINDING as unknown as Binding);
+    for (const p of f.params) visitPattern(p, paramScope, depth, false);
+    if (f.body.type === 'BlockStatement') {
+      hoistVars(f.body, inner, depth);
+      hoistLexical(f.body.body, inner, depth);
+      for (const s of f.body.body) visitStmt(s, inner, depth);
+    } else {
+      visitExpr(f.body, inner, depth);
+    }
+  };
+
+  const visitExpr = (node: Node, scope: Scope, depth: number): void => {
+    switch (node.type) {
+      case 'Identifier':
+        if (node.name === 'arguments' && scope.lookup('arguments') === undefined) {
+          if (depth === 0 || arrowChainToRoot(scope)) argumentsNodes.push(node);
+          return;
+        }
+        reference(scope, node, true, false, depth);
+        return;
+      case 'ThisExpression':
+        if (depth === 0 || arrowChainToRoot(scope)) thisNodes.push(node);
+        return;
+      case 'Super':
+        if (depth === 0 || arrowChainToRoot(scope)) superNodes.push(node);
+        return;
+      case 'MetaProperty':
+        if (node.meta.name === 'new' && (depth === 0 || arrowChainToRoot(scope))) newTargetNodes.push(node);
+        return;
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        visitFunction(node, scope, depth + 1);
+        return;
+      case 'ClassExpression':
+      case 'ClassDeclaration':
+        visitClass(node, scope, depth);
+        return;
+      case 'MemberExpression':
+        visitExpr(node.object, scope, depth);
+        if (node.computed) visitExpr(node.property, scope, depth);
+        return;
+      case 'Property':
+        if (node.computed) visitExpr(node.key, scope, depth);
+        visitExpr(node.value, scope, depth);
+        return;
+      case 'AssignmentExpression':
+        if (node.left.type === 'Identifier') {
+          reference(scope, node.left, node.operator !== '=', true, depth);
+        } else {
+          visitPattern(node.left, scope, depth, false);
+        }
+        visitExpr(node.right, scope, depth);
+        return;
+      case 'UpdateExpression':
+        if (node.argument.type === 'Identifier') reference(scope, node.argument, true, true, depth);
+        else visitExpr(node.argument, scope, depth);
+        return;
+      case 'CallExpression':
+        if (node.callee.type === 'Identifier' && node.callee.name === 'eval' && depth === 0) dynamicScope ??= node;
+        for (const child of childrenOf(node)) visitExpr(child, scope, depth);
+        return;
+      case 'ObjectPattern':
+      case 'ArrayPattern':
+        visitPattern(node, scope, depth, false);
+        return;
+      default:
+        for (const child of childrenOf(node)) visitExpr(child, scope, depth);
+    }
+  };
+
+  const visitClass = (node: Node, scope: Scope, depth: number): void => {
+    if (node.type === 'ClassDeclaration' && node.id) reference(scope, node.id, false, true, depth);
+    const inner = new Scope(node, scope, depth);
+    if (node.id) inner.names.set(node.id.name, NOT_A_BINDING as unknown as Binding);
+    if (node.superClass) visitExpr(node.superClass, scope, depth);
+    for (const element of node.body.body) {
+      if (element.computed) visitExpr(element.key, inner, depth);
+      if (element.type === 'MethodDefinition') visitFunction(element.value, inner, depth + 1);
+      else if (element.type === 'PropertyDefinition' || element.type === 'AccessorProperty') {
+        // Field initialisers run as methods: their `this` is the instance.
+        if (element.value) visitMethodLike(element.value, inner, depth);
+      } else if (element.type === 'StaticBlock') {
+        const block = new Scope(element, inner, depth + 1);
+        hoistVars(element, block, depth + 1);
+        hoistLexical(element.body, block, depth + 1);
+        for (const s of element.body) visitStmt(s, block, depth + 1);
+      }
+    }
+  };
+
+  const visitMethodLike = (expr: Node, scope: Scope, depth: number): void => {
+    const inner = new Scope(expr, scope, depth + 1);
+    inner.names.set('arguments', NOT_A_BINDING as unknown as Binding);
+    visitExpr(expr, inner, depth + 1);
+  };
+
+  /** Is every function between `scope` and the compiled function an arrow? */
+  const arrowChainToRoot = (scope: Scope): boolean => {
+    for (let s: Scope | null = scope; s !== null; s = s.parent) {
+      if (s.node === fn) return true;
+      if (isFunction(s.node) && s.node.type !== 'ArrowFunctionExpression') return false;
+      if (s.node.type === 'StaticBlock' || s.node.type === 'ClassBody') return false;
+      if (s.parent && (s.parent.node.type === 'ClassDeclaration' || s.parent.node.type === 'ClassExpression') && s.depth > s.parent.depth) return false;
+    }
+    return false;
+  };
+
+  const visitBlockLike = (statements: Node[], node: Node, scope: Scope, depth: number): void => {
+    const inner = new Scope(node, scope, depth);
+    hoistLexical(statements, inner, depth);
+    for (const s of statements) visitStmt(s, inner, depth);
+  };
+
+  const visitDeclaration = (decl: Node, scope: Scope, depth: number): void => {
+    for (const d of decl.declarations) {
+      if (d.init) visitExpr(d.init, scope, depth);
+      if (d.init || decl.kind === 'var') visitPattern(d.id, scope, depth, false);
+      else visitPattern(d.id, scope, depth, true);
+      if (!d.init && decl.kind === 'var') {
+        // `var x;` writes nothing: undo the write recorded by visitPattern.
+        for (const id of patternNames(d.id, [])) {
+          const ref = referenceAt.get(id);
+          if (ref) {
+            ref.binding.refs.pop();
+            referenceAt.delete(id);
+          }
+        }
+      }
+    }
+  };
+
+  const visitStmt = (node: Node, scope: Scope, depth: number): void => {
+    switch (node.type) {
+      case 'BlockStatement':
+        visitBlockLike(node.body, node, scope, depth);
+        return;
+      case 'StaticBlock':
+        visitBlockLike(node.body, node, scope, depth);
+        return;
+      case 'VariableDeclaration':
+        visitDeclaration(node, scope, depth);
+        return;
+      case 'FunctionDeclaration':
+        visitFunction(node, scope, depth + 1);
+        return;
+      case 'ClassDeclaration':
+        visitClass(node, scope, depth);
+        return;
+      case 'ForStatement': {
+        const inner = new Scope(node, scope, depth);
+        if (node.init && node.init.type === 'VariableDeclaration' && node.init.kind !== 'var') hoistLexical([node.init], inner, depth);
+        if (node.init) (node.init.type === 'VariableDeclaration' ? visitDeclaration(node.init, inner, depth) : visitExpr(node.init, inner, depth));
+        if (node.test) visitExpr(node.test, inner, depth);
+        if (node.update) visitExpr(node.update, inner, depth);
+        visitStmt(node.body, inner, depth);
+        return;
+      }
+      case 'ForInStatement':
+      case 'ForOfStatement': {
+        visitExpr(node.right, scope, depth);
+        const inner = new Scope(node, scope, depth);
+        if (node.left.type === 'VariableDeclaration') {
+          if (node.left.kind !== 'var') hoistLexical([node.left], inner, depth);
+          for (const d of node.left.declarations) visitPattern(d.id, inner, depth, false);
+        } else {
+          visitPattern(node.left, inner, depth, false);
+        }
+        visitStmt(node.body, inner, depth);
+        return;
+      }
+      case 'SwitchStatement': {
+        visitExpr(node.discriminant, scope, depth);
+        const inner = new Scope(node, scope, depth);
+        hoistLexical(node.cases.flatMap((c: Node) => c.consequent), inner, depth);
+        for (const c of node.cases) {
+          if (c.test) visitExpr(c.test, inner, depth);
+          for (const s of c.consequent) visitStmt(s, inner, depth);
+        }
+        return;
+      }
+      case 'TryStatement':
+        visitStmt(node.block, scope, depth);
+        if (node.handler) {
+          const inner = new Scope(node.handler, scope, depth);
+          if (node.handler.param) {
+            for (const id of patternNames(node.handler.param, [])) declare(inner, id.name, 'catch', depth);
+            visitPattern(node.handler.param, inner, depth, false);
+          }
+          visitBlockLike(node.handler.body.body, node.handler.body, inner, depth);
+        }
+        if (node.finalizer) visitStmt(node.finalizer, scope, depth);
+        return;
+      case 'WithStatement':
+        if (depth === 0) dynamicScope ??= node;
+        visitExpr(node.object, scope, depth);
+        visitStmt(node.body, scope, depth);
+        return;
+      case 'LabeledStatement':
+        visitStmt(node.body, scope, depth);
+        return;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+      case 'EmptyStatement':
+      case 'DebuggerStatement':
+        return;
+      case 'ExpressionStatement':
+        visitExpr(node.expression, scope, depth);
+        return;
+      case 'IfStatement':
+        visitExpr(node.test, scope, depth);
+        visitStmt(node.consequent, scope, depth);
+        if (node.alternate) visitStmt(node.alternate, scope, depth);
+        return;
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+        visitExpr(node.test, scope, depth);
+        visitStmt(node.body, scope, depth);
+        return;
+      case 'ReturnStatement':
+      case 'ThrowStatement':
+        if (node.argument) visitExpr(node.argument, scope, depth);
+        return;
+      default:
+        if (node.type.startsWith('TS')) throw new UnsupportedAt(`TypeScript syntax ${node.type} left after type stripping`, node.start);
+        for (const child of childrenOf(node)) visitExpr(child, scope, depth);
+    }
+  };
+
+  const root = new Scope(fn, null, 0);
+  if (!isArrow) {
+    thisBinding = { id: -1, name: 'this', kind: 'this', scope: fn, refs: [], captured: false, reassigned: false };
+    argumentsBinding = { id: -1, name: 'arguments', kind: 'arguments', scope: fn, refs: [], captured: false, reassigned: false };
+  }
+  // Parameters, then the body, in the function's own scope.
+  for (const p of fn.params) for (const id of patternNames(p, [])) declare(root, id.name, 'param', 0);
+  for (const p of fn.params) visitPattern(p, root, 0, false);
+  if (fn.body.type === 'BlockStatement') {
+    hoistVars(fn.body, root, 0);
+    hoistLexical(fn.body.body, root, 0);
+    for (const s of fn.body.body) visitStmt(s, root, 0);
+  } else {
+    visitExpr(fn.body, root, 0);
+  }
+
+  // A binding is reassigned when written other than by its one declaration.
+  for (const b of bindings) {
+    const writes = b.refs.filter((r) => r.write);
+    const declarationWrites = b.kind === 'param' ? 0 : b.kind === 'var' ? 0 : 1;
+    b.reassigned = writes.length > declarationWrites || writes.some((w) => w.nested);
+    if (b.kind === 'param' || b.kind === 'var') b.reassigned = writes.length > (b.kind === 'var' ? 1 : 0) || writes.some((w) => w.nested);
+  }
+
+  if (thisBinding && thisNodes.length > 0) thisBinding.captured = thisNodes.some((n) => n !== undefined);
+  return {
+    fn,
+    bindings,
+    referenceAt,
+    thisBinding: thisNodes.length > 0 ? thisBinding : null,
+    argumentsBinding: argumentsNodes.length > 0 ? argumentsBinding : null,
+    thisNodes,
+    argumentsNodes,
+    superNodes,
+    newTargetNodes,
+    dynamicScope,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The lowered form of one async function: its statements with every await made an explicit
+ * suspension point (a Site) and every value that an await must not disturb spilled to a temp.
+ * Statements without awaits stay original text (copy chunks). The dataflow analyses run on this
+ * form, and the emitter prints it with guarded re-entry.
+ */
+import type { Node } from '../../ast.js';
+import type { Binding } from '../2-analyze/scope.js';
+
+/** Something that may be saved in a continuation: a binding, `this`, `arguments`, or a temp. */
+export interface Value {
+  readonly id: number;
+  /** Name in the emitted code. */
+  readonly name: string;
+  /** 'function': restored in the prologue; 'block': restored where it is declared. */
+  readonly home: 'function' | 'block';
+  readonly binding: Binding | null;
+}
+
+/** A piece of emitted code: generated text, original text, or a reference to a value. */
+export type Chunk = string | CopyChunk | RefChunk;
+
+/** Original text [start, end), printed with the rewrites registered inside it. */
+export interface CopyChunk {
+  readonly kind: 'copy';
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface RefChunk {
+  readonly kind: 'ref';
+  readonly value: Value;
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+interface ItemBase {
+  /** Lowest and highest suspension point inside (lo > hi: none). */
+  lo: number;
+  hi: number;
+}
+
+/** A statement without suspension points. */
+export interface CodeItem extends ItemBase {
+  readonly kind: 'code';
+  readonly chunks: Chunk[];
+  /** Values this statement certainly writes (for liveness). */
+  readonly mustWrite: Value[];
+  /** Function declarations are hoisted by the engine: never guarded. */
+  readonly hoisted: boolean;
+  /** Original range, to find the jumps it contains. */
+  readonly range: readonly [number, number] | null;
+  /** Jumps in generated text (original jumps are found from the AST). */
+  readonly exits: readonly ('break' | 'return' | 'throw')[];
+}
+
+/** One declarator of a `let`/`const`/`var` (or a class declaration). */
+export interface DeclItem extends ItemBase {
+  readonly kind: 'decl';
+  readonly keyword: 'let' | 'const' | 'var';
+  /** Identifier or pattern text. */
+  readonly target: Chunk[];
+  readonly declared: Value[];
+  readonly isPattern: boolean;
+  /** null: no initialiser. */
+  readonly init: Chunk[] | null;
+}
+
+export interface CallOperand {
+  /** Receiver of a member call, evaluated first; null for a plain call. */
+  readonly receiver: Chunk[] | null;
+  /** A plain call: the function. A member call: the member access after the receiver (".m", "[k]"). */
+  readonly callee: Chunk[];
+  readonly args: Chunk[][];
+  /** For the "is not a function" message. */
+  readonly calleeText: string;
+}
+
+export interface SiteItem extends ItemBase {
+  readonly kind: 'site';
+  readonly state: number;
+  readonly operand: Chunk[] | null;
+  readonly call: CallOperand | null;
+  /** Receives the awaited value; null when the value is unused. */
+  readonly result: Value | null;
+  /** Inside a try block (or a catch with a finally): the exception must be delivered here. */
+  readonly inTry: boolean;
+  readonly position: number;
+}
+
+export interface BlockItem extends ItemBase {
+  readonly kind: 'block';
+  readonly items: Item[];
+  /** Function declarations of this block, restored on entry when resuming. */
+  readonly hoistedFunctions: Value[];
+}
+
+export interface IfItem extends ItemBase {
+  readonly kind: 'if';
+  readonly test: Chunk[];
+  readonly consequent: Item[];
+  readonly alternate: Item[] | null;
+}
+
+/** A loop kept as written: `while`, `do-while` or `for` whose test and update have no awaits. */
+export interface NativeLoopItem extends ItemBase {
+  readonly kind: 'native-loop';
+  readonly node: Node;
+  readonly labels: string[];
+  readonly form: 'while' | 'do' | 'for';
+  /** for: the init, as declarators or an expression (null: none). */
+  readonly init: DeclItem[] | Chunk[] | null;
+  readonly test: Chunk[] | null;
+  readonly update: Chunk[] | null;
+  readonly body: Item[];
+}
+
+/**
+ * `for (;;) { items }`: loops whose test or update await, do-while loops whose test awaits,
+ * for-of and for-in. With `continueLabel`, `continue` to this loop becomes `break continueLabel`
+ * out of the labelled block that holds the first `bodyCount` items.
+ */
+export interface ForeverItem extends ItemBase {
+  readonly kind: 'forever';
+  readonly node: Node;
+  readonly labels: string[];
+  readonly items: Item[];
+  readonly continueLabel: string | null;
+  readonly bodyCount: number;
+}
+
+export interface TryItem extends ItemBase {
+  readonly kind: 'try';
+  readonly block: Item[];
+  /** Catch clause kept in place (it has no awaits): its original text from `catch`. */
+  readonly handlerCopy: Chunk[] | null;
+  /** Catch clause moved out (it awaits): the exception is stored into this temp. */
+  readonly captureInto: Value | null;
+  /** Generated catch body that rethrows (for-of closing the iterator). */
+  readonly onThrow: Chunk[] | null;
+  readonly finalizer: Item[] | null;
+}
+
+export interface SwitchItem extends ItemBase {
+  readonly kind: 'switch';
+  readonly node: Node;
+  readonly labels: string[];
+  /** Clause index to run when not resuming. */
+  readonly selector: Value;
+  readonly clauses: Item[][];
+}
+
+export interface LabeledItem extends ItemBase {
+  readonly kind: 'labeled';
+  readonly node: Node;
+  readonly label: string;
+  readonly body: Item;
+}
+
+export type Item = CodeItem | DeclItem | SiteItem | BlockItem | IfItem | NativeLoopItem | ForeverItem | TryItem | SwitchItem | LabeledItem;
+
+export interface LoweredFunction {
+  readonly node: Node;
+  readonly isArrow: boolean;
+  readonly body: Item[];
+  readonly values: Value[];
+  readonly states: SiteItem[];
+  /** `this` and `arguments` aliases, when used. */
+  readonly thisValue: Value | null;
+  readonly argumentsValue: Value | null;
+  /** Parameter list of the fast entry. */
+  readonly params: Chunk[];
+  /** `length` of the public face. */
+  readonly length: number;
+  /** Values assigned on entry (parameters, `this`, `arguments`, function-level functions). */
+  readonly entryValues: Value[];
+  /** Scratch locals of call sites, never live across a suspension. */
+  readonly scratch: string[];
+}
+
+export function isStateful(item: Item): boolean {
+  return item.lo <= item.hi;
+}
+
+export const NO_STATES = { lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY } as const;
+
+export function spanOf(items: readonly Item[]): { lo: number; hi: number } {
+  let lo: number = Number.POSITIVE_INFINITY;
+  let hi: number = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    if (item.lo < lo) lo = item.lo;
+    if (item.hi > hi) hi = item.hi;
+  }
+  return { lo, hi };
+}

@@ -1,0 +1,899 @@
+/**
+ * Phase 3: lowers the body of one async function to the IR (ir.ts).
+ *
+ * Every await becomes a Site with a state number (1..N, in source order). An expression that
+ * awaits is split into the statements that run before each await, with every value computed
+ * before an await and used after it spilled to a temp, so that JavaScript's left-to-right order
+ * is kept. Statements without awaits stay original text. Unsupported constructs raise
+ * UnsupportedAt naming them.
+ */
+import { childrenOf, isFunction, type Node } from '../../ast.js';
+import { UnsupportedAt } from '../../errors.js';
+import type { Binding, FunctionScope } from '../2-analyze/scope.js';
+import type { Names } from '../../names.js';
+import {
+  type BlockItem,
+  type CallOperand,
+  type Chunk,
+  type CodeItem,
+  type DeclItem,
+  type ForeverItem,
+  type IfItem,
+  type Item,
+  type LoweredFunction,
+  NO_STATES,
+  type SiteItem,
+  spanOf,
+  type TryItem,
+  type Value,
+} from './ir.js';
+
+export interface LowerContext {
+  readonly text: string;
+  readonly names: Names;
+  /** Registers `continue` statements to emit as `break label` (do-while with an awaiting test). */
+  readonly continueAsBreak: Map<Node, string>;
+}
+
+const copy = (node: Node): Chunk => ({ kind: 'copy', start: node.start, end: node.end });
+const copyRange = (start: number, end: number): Chunk => ({ kind: 'copy', start, end });
+const read = (value: Value): Chunk => ({ kind: 'ref', value, read: true, write: false });
+const write = (value: Value): Chunk => ({ kind: 'ref', value, read: false, write: true });
+
+function code(chunks: Chunk[], mustWrite: Value[] = [], range: readonly [number, number] | null = null, hoisted = false, exits: CodeItem['exits'] = []): CodeItem {
+  return { kind: 'code', chunks, mustWrite, hoisted, range, exits, ...NO_STATES };
+}
+
+function exit(kind: 'break' | 'return' | 'throw', chunks: Chunk[]): CodeItem {
+  return code(chunks, [], null, false, [kind]);
+}
+
+export function lowerFunction(fn: Node, scope: FunctionScope, context: LowerContext): LoweredFunction {
+  return new Lowering(fn, scope, context).run();
+}
+
+class Lowering {
+  private readonly values: Value[] = [];
+  private readonly valueOfBinding = new Map<Binding, Value>();
+  private readonly states: SiteItem[] = [];
+  private readonly awaiting = new Set<Node>();
+  private readonly scratch = new Set<string>();
+  private tryDepth = 0;
+  private readonly thisValue: Value | null;
+  private readonly argumentsValue: Value | null;
+
+  private readonly fn: Node;
+  private readonly scope: FunctionScope;
+  private readonly context: LowerContext;
+  constructor(fn: Node, scope: FunctionScope, context: LowerContext) {
+    this.fn = fn;
+    this.scope = scope;
+    this.context = context;
+    this.markAwaits();
+    const stateful = this.awaiting.size > 0;
+    this.thisValue = stateful && scope.thisBinding ? this.newValue(context.names.this, 'function', scope.thisBinding) : null;
+    this.argumentsValue = stateful && scope.argumentsBinding ? this.newValue(context.names.arguments, 'function', scope.argumentsBinding) : null;
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private newValue(name: string, home: 'function' | 'block', binding: Binding | null): Value {
+    const value: Value = { id: this.values.length, name, home, binding };
+    this.values.push(value);
+    return value;
+  }
+
+  private temp(): Value {
+    return this.newValue(this.context.names.temp(), 'function', null);
+  }
+
+  valueOf(binding: Binding): Value {
+    let value = this.valueOfBinding.get(binding);
+    if (value === undefined) {
+      const functionLevel = binding.kind === 'param' || binding.kind === 'var' || (binding.kind === 'function' && binding.scope === this.fn);
+      value = this.newValue(binding.name, functionLevel ? 'function' : 'block', binding);
+      this.valueOfBinding.set(binding, value);
+    }
+    return value;
+  }
+
+  // ---------------------------------------------------------------- await bookkeeping
+
+  private markAwaits(): void {
+    const path: Node[] = [];
+    const visit = (node: Node): void => {
+      if (node !== this.fn && isFunction(node)) return;
+      if (node.type === 'ClassBody') return; // class members are functions of their own
+      path.push(node);
+      if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await)) {
+        for (const n of path) this.awaiting.add(n);
+      }
+      for (const child of childrenOf(node)) visit(child);
+      path.pop();
+    };
+    for (const p of this.fn.params) visit(p);
+    visit(this.fn.body);
+    this.awaiting.delete(this.fn);
+  }
+
+  private awaits(node: Node | null | undefined): boolean {
+    return node != null && this.awaiting.has(node);
+  }
+
+  private unsupported(what: string, node: Node): never {
+    throw new UnsupportedAt(`${what} is not supported yet by reawait`, node.start);
+  }
+
+  // ---------------------------------------------------------------- entry
+
+  run(): LoweredFunction {
+    const fn = this.fn;
+    const stateful = this.awaiting.size > 0;
+    if (stateful) this.checkSupported();
+    const body: Item[] = [];
+    const params: Chunk[] = [];
+    const entryValues: Value[] = [];
+    let length = 0;
+    let counting = true;
+    fn.params.forEach((param: Node, index: number) => {
+      if (param.type === 'AssignmentPattern' || param.type === 'RestElement') counting = false;
+      if (counting) length++;
+      if (index > 0) params.push(', ');
+      if (param.type === 'Identifier' || (param.type === 'RestElement' && param.argument.type === 'Identifier')) {
+        params.push(copy(param));
+        return;
+      }
+      // A pattern or a default: bound in the body, so that resuming (which passes no
+      // arguments) does not evaluate it again.
+      const incoming = this.context.names.param(index);
+      params.push(param.type === 'RestElement' ? `...${incoming}` : incoming);
+      const target = param.type === 'RestElement' ? param.argument : param;
+      if (target.type === 'AssignmentPattern') {
+        this.declare('var', target.left, [`${incoming} === undefined ? `, copy(target.right), ` : ${incoming}`], body);
+      } else {
+        this.declare('var', target, [incoming], body);
+      }
+    });
+    for (const binding of this.scope.bindings) {
+      if (binding.kind === 'param' || (binding.kind === 'function' && binding.scope === fn)) entryValues.push(this.valueOf(binding));
+    }
+    if (this.thisValue) entryValues.push(this.thisValue);
+    if (this.argumentsValue) entryValues.push(this.argumentsValue);
+
+    if (fn.body.type === 'BlockStatement') {
+      this.lowerList(fn.body.body, body);
+    } else if (this.awaits(fn.body)) {
+      const value = this.expr(fn.body, body);
+      body.push(exit('return', ['return ', this.context.names.runtime('ret'), '(', ...value, ');']));
+    } else {
+      body.push(exit('return', ['return ', this.context.names.runtime('ret'), '(', copy(fn.body), ');']));
+    }
+    return {
+      node: fn,
+      isArrow: fn.type === 'ArrowFunctionExpression',
+      body,
+      values: this.values,
+      states: this.states,
+      thisValue: this.thisValue,
+      argumentsValue: this.argumentsValue,
+      params,
+      length,
+      entryValues,
+      scratch: [...this.scratch],
+    };
+  }
+
+  /** What this version refuses, with the construct named (issue 3 of the roadmap adds them). */
+  private checkSupported(): void {
+    for (const binding of this.scope.bindings) {
+      if (binding.captured && binding.reassigned) {
+        const at = binding.refs.find((r) => r.nested) ?? binding.refs[0]!;
+        throw new UnsupportedAt(
+          `a closure that captures '${binding.name}', which is reassigned, inside an async function that awaits is not supported yet by reawait`,
+          at.node.start,
+        );
+      }
+    }
+    if (this.scope.superNodes.length > 0) this.unsupported('`super` inside an async function that awaits', this.scope.superNodes[0]!);
+    if (this.scope.newTargetNodes.length > 0) this.unsupported('`new.target` inside an async function that awaits', this.scope.newTargetNodes[0]!);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private lowerList(statements: Node[], out: Item[]): void {
+    for (const statement of statements) this.statement(statement, out, []);
+  }
+
+  private lowerBlock(node: Node): Item[] {
+    const items: Item[] = [];
+    if (node.type === 'BlockStatement') {
+      items.push(this.block(node.body));
+    } else {
+      this.statement(node, items, []);
+    }
+    return items;
+  }
+
+  private block(statements: Node[]): BlockItem {
+    const items: Item[] = [];
+    this.lowerList(statements, items);
+    const hoistedFunctions: Value[] = [];
+    for (const s of statements) {
+      if (s.type === 'FunctionDeclaration' && s.id) {
+        const ref = this.scope.referenceAt.get(s.id);
+        if (ref) hoistedFunctions.push(this.valueOf(ref.binding));
+      }
+    }
+    return { kind: 'block', items, hoistedFunctions, ...spanOf(items) };
+  }
+
+  private statement(node: Node, out: Item[], labels: string[]): void {
+    if (!this.awaits(node)) {
+      this.plainStatement(node, out);
+      return;
+    }
+    switch (node.type) {
+      case 'ExpressionStatement':
+        if (node.expression.type === 'AwaitExpression') this.site(node.expression, out, false);
+        else out.push(code([...this.expr(node.expression, out), ';']));
+        return;
+      case 'VariableDeclaration':
+        this.declaration(node, out);
+        return;
+      case 'ReturnStatement': {
+        const value = this.expr(node.argument, out);
+        out.push(exit('return', ['return ', this.context.names.runtime('ret'), '(', ...value, ');']));
+        return;
+      }
+      case 'ThrowStatement':
+        out.push(exit('throw', ['throw ', ...this.expr(node.argument, out), ';']));
+        return;
+      case 'BlockStatement':
+        out.push(this.block(node.body));
+        return;
+      case 'IfStatement': {
+        const test = this.expr(node.test, out);
+        out.push(this.ifItem(test, this.lowerBlock(node.consequent), node.alternate ? this.lowerBlock(node.alternate) : null));
+        return;
+      }
+      case 'LabeledStatement': {
+        const all = [...labels, node.label.name];
+        if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.body.type)) {
+          this.statement(node.body, out, all);
+          return;
+        }
+        const inner: Item[] = [];
+        this.statement(node.body, inner, []);
+        const body: Item = inner.length === 1 ? inner[0]! : { kind: 'block', items: inner, hoistedFunctions: [], ...spanOf(inner) };
+        let item: Item = body;
+        for (const label of all.reverse()) item = { kind: 'labeled', node, label, body: item, lo: body.lo, hi: body.hi };
+        out.push(item);
+        return;
+      }
+      case 'WhileStatement':
+        this.whileLoop(node, out, labels);
+        return;
+      case 'DoWhileStatement':
+        this.doWhileLoop(node, out, labels);
+        return;
+      case 'ForStatement':
+        this.forLoop(node, out, labels);
+        return;
+      case 'ForOfStatement':
+      case 'ForInStatement':
+        this.forInOf(node, out, labels);
+        return;
+      case 'SwitchStatement':
+        this.switchStatement(node, out, labels);
+        return;
+      case 'TryStatement':
+        this.tryStatement(node, out);
+        return;
+      case 'ClassDeclaration':
+        this.unsupported('await inside a class declaration (computed key or heritage)', node);
+        break;
+      default:
+        this.unsupported(`await inside ${node.type}`, node);
+    }
+  }
+
+  /** A statement without awaits: original text. Declarations become DeclItems (restored when resuming). */
+  private plainStatement(node: Node, out: Item[]): void {
+    if (node.type === 'VariableDeclaration') {
+      this.declaration(node, out);
+      return;
+    }
+    if (node.type === 'ClassDeclaration' && node.id) {
+      const ref = this.scope.referenceAt.get(node.id)!;
+      const value = this.valueOf(ref.binding);
+      out.push({ kind: 'decl', keyword: 'let', target: [copy(node.id)], declared: [value], isPattern: false, init: [copy(node)], ...NO_STATES });
+      return;
+    }
+    if (node.type === 'FunctionDeclaration') {
+      out.push(code([copy(node)], [], [node.start, node.end], true));
+      return;
+    }
+    const mustWrite: Value[] = [];
+    if (node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression' && node.expression.operator === '=' && node.expression.left.type === 'Identifier') {
+      const ref = this.scope.referenceAt.get(node.expression.left);
+      if (ref) mustWrite.push(this.valueOf(ref.binding));
+    }
+    out.push(code([copy(node)], mustWrite, [node.start, node.end]));
+  }
+
+  private declaration(node: Node, out: Item[]): void {
+    const keyword = node.kind as 'let' | 'const' | 'var';
+    if (keyword !== 'let' && keyword !== 'const' && keyword !== 'var') this.unsupported(`'${node.kind}' declarations`, node);
+    for (const d of node.declarations) {
+      if (this.awaits(d.id)) this.unsupported('await inside a destructuring default or computed key', d.id);
+      const init = d.init ? (this.awaits(d.init) ? this.expr(d.init, out) : [copy(d.init)]) : null;
+      this.declare(keyword, d.id, init, out);
+    }
+  }
+
+  private declare(keyword: 'let' | 'const' | 'var', target: Node, init: Chunk[] | null, out: Item[]): void {
+    const declared: Value[] = [];
+    for (const id of identifiersOf(target)) {
+      const ref = this.scope.referenceAt.get(id);
+      if (ref) declared.push(this.valueOf(ref.binding));
+    }
+    out.push({ kind: 'decl', keyword, target: [copy(target)], declared, isPattern: target.type !== 'Identifier', init, ...NO_STATES });
+  }
+
+  private ifItem(test: Chunk[], consequent: Item[], alternate: Item[] | null): IfItem {
+    const span = spanOf(alternate ? [...consequent, ...alternate] : consequent);
+    return { kind: 'if', test, consequent, alternate, ...span };
+  }
+
+  private forever(node: Node, labels: string[], items: Item[], continueLabel: string | null = null, bodyCount = 0): ForeverItem {
+    return { kind: 'forever', node, labels, items, continueLabel, bodyCount, ...spanOf(items) };
+  }
+
+  private breakUnless(test: Chunk[]): CodeItem {
+    return exit('break', ['if (!(', ...test, ')) break;']);
+  }
+
+  private whileLoop(node: Node, out: Item[], labels: string[]): void {
+    if (!this.awaits(node.test)) {
+      const body = this.lowerBlock(node.body);
+      out.push({ kind: 'native-loop', node, labels, form: 'while', init: null, test: [copy(node.test)], update: null, body, ...spanOf(body) });
+      return;
+    }
+    const items: Item[] = [];
+    const test = this.expr(node.test, items);
+    items.push(this.breakUnless(test), ...this.lowerBlock(node.body));
+    out.push(this.forever(node, labels, items));
+  }
+
+  private doWhileLoop(node: Node, out: Item[], labels: string[]): void {
+    if (!this.awaits(node.test)) {
+      const body = this.lowerBlock(node.body);
+      out.push({ kind: 'native-loop', node, labels, form: 'do', init: null, test: [copy(node.test)], update: null, body, ...spanOf(body) });
+      return;
+    }
+    // for (;;) { cont: { body } test; if (!test) break; }: `continue` must reach the test.
+    const continueLabel = this.context.names.label();
+    this.markContinues(node, continueLabel);
+    const body = this.lowerBlock(node.body);
+    const items: Item[] = [{ kind: 'block', items: body, hoistedFunctions: [], ...spanOf(body) }];
+    const test = this.expr(node.test, items);
+    items.push(this.breakUnless(test));
+    out.push(this.forever(node, labels, items, continueLabel, 1));
+  }
+
+  /** `continue` statements that target `loop` (unlabelled, or labelled with one of its labels). */
+  private markContinues(loop: Node, label: string): void {
+    const visit = (node: Node, depth: number, labels: Set<string>): void => {
+      if (isFunction(node)) return;
+      if (node.type === 'ContinueStatement') {
+        if ((node.label === null && depth === 0) || (node.label && labels.has(node.label.name))) this.context.continueAsBreak.set(node, label);
+        return;
+      }
+      const isLoop = /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type);
+      for (const child of childrenOf(node)) visit(child, isLoop ? depth + 1 : depth, labels);
+    };
+    const labels = new Set<string>();
+    visit(loop.body, 0, labels);
+  }
+
+  private forLoop(node: Node, out: Item[], labels: string[]): void {
+    const headAwaits = this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
+    if (node.init && node.init.type === 'VariableDeclaration' && node.init.declarations.some((d: Node) => d.id.type !== 'Identifier')) {
+      this.unsupported('a destructuring declaration in the head of a `for` loop that awaits', node.init);
+    }
+    if (!headAwaits) {
+      let init: DeclItem[] | Chunk[] | null = null;
+      if (node.init && node.init.type === 'VariableDeclaration') {
+        const declarators: Item[] = [];
+        this.declaration(node.init, declarators);
+        init = declarators as DeclItem[];
+      } else if (node.init) {
+        init = [copy(node.init)];
+      }
+      const body = this.lowerBlock(node.body);
+      out.push({
+        kind: 'native-loop', node, labels, form: 'for', init,
+        test: node.test ? [copy(node.test)] : null,
+        update: node.update ? [copy(node.update)] : null,
+        body, ...spanOf(body),
+      });
+      return;
+    }
+    // { init; first = true; for (;;) { if (!first) update; first = false; if (!test) break; body } }
+    const outer: Item[] = [];
+    if (node.init) {
+      if (node.init.type === 'VariableDeclaration') this.declaration(node.init, outer);
+      else outer.push(code([...this.expr(node.init, outer), ';']));
+    }
+    const items: Item[] = [];
+    if (node.update) {
+      if (this.awaits(node.update)) {
+        const first = this.temp();
+        outer.push(code([write(first), ' = true;'], [first]));
+        const update: Item[] = [];
+        update.push(code([...this.expr(node.update, update), ';']));
+        items.push(this.ifItem(['!', read(first)], update, null));
+        items.push(code([write(first), ' = false;'], [first]));
+      }
+    }
+    if (node.test) items.push(this.breakUnless(this.expr(node.test, items)));
+    items.push(...this.lowerBlock(node.body));
+    if (node.update && !this.awaits(node.update)) {
+      // The update runs at the top of every iteration but the first.
+      const first = this.temp();
+      outer.push(code([write(first), ' = true;'], [first]));
+      items.unshift(code(['if (!', read(first), ') ', copy(node.update), '; ', write(first), ' = false;'], []));
+    }
+    outer.push(this.forever(node, labels, items));
+    out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
+  }
+
+  private forInOf(node: Node, out: Item[], labels: string[]): void {
+    if (node.type === 'ForOfStatement' && node.await) this.unsupported('`for await`', node);
+    if (this.awaits(node.left)) this.unsupported('await inside a for-in/for-of target', node.left);
+    const right = this.awaits(node.right) ? this.expr(node.right, out) : [copy(node.right)];
+    if (!this.awaits(node.body)) {
+      out.push(code([copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end]));
+      return;
+    }
+    const names = this.context.names;
+    const isOf = node.type === 'ForOfStatement';
+    const iterator = this.temp();
+    const step = this.temp();
+    const outer: Item[] = [];
+    outer.push(code([write(iterator), ` = ${names.runtime(isOf ? 'iterate' : 'enumerate')}(`, ...right, ');'], [iterator]));
+    const items: Item[] = [];
+    items.push(code([write(step), ` = ${names.runtime('step')}(`, read(iterator), `); if (`, read(step), ` === ${names.runtime('DONE')}) break;`], [step], null, false, ['break']));
+    if (node.left.type === 'VariableDeclaration') {
+      const keyword = node.left.kind as 'let' | 'const' | 'var';
+      this.declare(keyword, node.left.declarations[0].id, [read(step)], items);
+    } else {
+      items.push(code(['(', copy(node.left), ' = ', read(step), ');']));
+    }
+    this.tryDepth += isOf ? 1 : 0;
+    items.push(...this.lowerBlock(node.body));
+    this.tryDepth -= isOf ? 1 : 0;
+    const loop = this.forever(node, labels, items);
+    if (isOf) {
+      const guarded: TryItem = {
+        kind: 'try',
+        block: [loop],
+        handlerCopy: null,
+        captureInto: null,
+        onThrow: [`${names.runtime('closeOnThrow')}(`, read(iterator), ');'],
+        finalizer: [code([`${names.runtime('close')}(`, read(iterator), ');'])],
+        lo: loop.lo,
+        hi: loop.hi,
+      };
+      outer.push(guarded);
+    } else {
+      outer.push(loop);
+    }
+    out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
+  }
+
+  private switchStatement(node: Node, out: Item[], labels: string[]): void {
+    for (const clause of node.cases) {
+      if (this.awaits(clause.test)) this.unsupported('await inside a `case` test', clause.test);
+    }
+    const lexical = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => (s.type === 'VariableDeclaration' && s.kind !== 'var') || s.type === 'ClassDeclaration' || s.type === 'FunctionDeclaration');
+    if (lexical) this.unsupported('a lexical declaration directly inside a `switch` that awaits', lexical);
+    const discriminant = this.awaits(node.discriminant) ? this.expr(node.discriminant, out) : [copy(node.discriminant)];
+    const selector = this.temp();
+    const d = this.context.names.scratch('d');
+    this.scratch.add(d);
+    const chain: Chunk[] = [write(selector), ` = (${d} = `, ...discriminant, ', '];
+    let defaultIndex = -1;
+    node.cases.forEach((clause: Node, index: number) => {
+      if (clause.test === null) defaultIndex = index;
+      else chain.push(`${d} === (`, copy(clause.test), `) ? ${index} : `);
+    });
+    chain.push(`${defaultIndex});`);
+    out.push(code(chain, [selector]));
+    const clauses = node.cases.map((clause: Node) => {
+      const items: Item[] = [];
+      this.lowerList(clause.consequent, items);
+      return items;
+    });
+    out.push({ kind: 'switch', node, labels, selector, clauses, ...spanOf(clauses.flat()) });
+  }
+
+  private tryStatement(node: Node, out: Item[]): void {
+    if (this.awaits(node.finalizer)) this.unsupported('await inside `finally`', node.finalizer);
+    const hasFinally = node.finalizer !== null;
+    const finalizer = hasFinally ? [code([copy(node.finalizer)], [], [node.finalizer.start, node.finalizer.end])] : null;
+    const handler = node.handler;
+    if (!this.awaits(handler)) {
+      this.tryDepth++;
+      const block = this.lowerBlock(node.block);
+      this.tryDepth--;
+      const span = spanOf(block);
+      out.push({ kind: 'try', block, handlerCopy: handler ? [copy(handler)] : null, captureInto: null, onThrow: null, finalizer, ...span });
+      return;
+    }
+    // The catch clause awaits: run it after the try statement, from the captured exception.
+    const items: Item[] = [];
+    const caught = this.temp();
+    const noException = this.context.names.runtime('NO_EXCEPTION');
+    items.push(code([write(caught), ` = ${noException};`], [caught]));
+    this.tryDepth++;
+    const block = this.lowerBlock(node.block);
+    this.tryDepth--;
+    items.push({ kind: 'try', block, handlerCopy: null, captureInto: caught, onThrow: null, finalizer: null, ...spanOf(block) });
+    if (hasFinally) this.tryDepth++;
+    const catchItems: Item[] = [];
+    if (handler.param) {
+      if (this.awaits(handler.param)) this.unsupported('await inside a catch binding pattern', handler.param);
+      this.declare('let', handler.param, [read(caught)], catchItems);
+    }
+    catchItems.push(...this.lowerBlock(handler.body));
+    if (hasFinally) this.tryDepth--;
+    const catchBlock: BlockItem = { kind: 'block', items: catchItems, hoistedFunctions: [], ...spanOf(catchItems) };
+    items.push(this.ifItem([read(caught), ` !== ${noException}`], [catchBlock], null));
+    if (hasFinally) {
+      out.push({ kind: 'try', block: items, handlerCopy: null, captureInto: null, onThrow: null, finalizer, ...spanOf(items) });
+    } else {
+      out.push(...items);
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** Lowers an expression that may await; statements that must run first go to `out`. */
+  expr(node: Node, out: Item[]): Chunk[] {
+    if (!this.awaits(node)) return this.plainExpr(node);
+    switch (node.type) {
+      case 'AwaitExpression':
+        return [read(this.site(node, out, true)!)];
+      case 'CallExpression':
+        return this.call(node, out);
+      case 'LogicalExpression':
+        if (this.awaits(node.right)) return this.logical(node.operator, node.left, node.right, out);
+        return this.generic(node, out);
+      case 'ConditionalExpression':
+        if (this.awaits(node.consequent) || this.awaits(node.alternate)) return this.conditional(node, out);
+        return this.generic(node, out);
+      case 'AssignmentExpression':
+        return this.assignment(node, out);
+      case 'SequenceExpression': {
+        const last = lastIndexWhere(node.expressions, (e: Node) => this.awaits(e));
+        node.expressions.slice(0, last).forEach((e: Node) => out.push(code([...this.expr(e, out), ';'])));
+        const tail = node.expressions.slice(last + 1).map((e: Node) => copy(e));
+        const value = this.expr(node.expressions[last], out);
+        return tail.length === 0 ? value : ['(', ...value, ...tail.flatMap((c: Chunk) => [', ', c]), ')'];
+      }
+      case 'ChainExpression':
+        return this.unsupported('await inside an optional chain', node);
+      case 'TaggedTemplateExpression':
+        return this.unsupported('await inside a tagged template', node);
+      case 'ClassExpression':
+        return this.unsupported('await inside a class expression', node);
+      case 'YieldExpression':
+        return this.unsupported('yield', node);
+      case 'ObjectPattern':
+      case 'ArrayPattern':
+      case 'AssignmentPattern':
+        return this.unsupported('await inside a destructuring default or computed key', node);
+      default:
+        return this.generic(node, out);
+    }
+  }
+
+  private plainExpr(node: Node): Chunk[] {
+    return [copy(node)];
+  }
+
+  /** An await at statement level or inside an expression: a suspension point. */
+  private site(node: Node, out: Item[], used: boolean): Value | null {
+    const argument = node.argument;
+    let call: CallOperand | null = null;
+    let operand: Chunk[] | null = null;
+    if (argument.type === 'CallExpression' && !argument.optional && argument.callee.type !== 'Super' && !(argument.callee.type === 'MemberExpression' && (argument.callee.optional || argument.callee.object.type === 'Super'))) {
+      call = this.callOperand(argument, out);
+    } else {
+      operand = this.expr(argument, out);
+    }
+    const result = used ? this.temp() : null;
+    const state = this.states.length + 1;
+    const item: SiteItem = { kind: 'site', state, operand, call, result, inTry: this.tryDepth > 0, position: node.start, lo: state, hi: state };
+    this.states.push(item);
+    out.push(item);
+    return result;
+  }
+
+  /** Parts of a call, in evaluation order, spilled so that later awaits cannot disturb them. */
+  private callOperand(node: Node, out: Item[]): CallOperand {
+    const callee = node.callee;
+    const args: Node[] = node.arguments;
+    const argsAwait = args.some((a) => this.awaits(a));
+    if (callee.type === 'MemberExpression') {
+      const keyAwaits = callee.computed && this.awaits(callee.property);
+      let receiver = this.expr(callee.object, out);
+      if (keyAwaits || argsAwait) receiver = this.spill(receiver, callee.object, out);
+      let access: Chunk[];
+      if (callee.computed) {
+        let key = this.expr(callee.property, out);
+        if (argsAwait) key = this.spill(key, callee.property, out);
+        access = ['[', ...key, ']'];
+      } else {
+        access = ['.', copy(callee.property)];
+      }
+      if (argsAwait) {
+        // The function is read before the arguments are evaluated.
+        const fnValue = this.spillChunks([...receiver, ...access], out);
+        return { receiver, callee: [read(fnValue)], args: this.args(args, out), calleeText: calleeText(this.context.text, callee) };
+      }
+      return { receiver, callee: access, args: this.args(args, out), calleeText: calleeText(this.context.text, callee) };
+    }
+    let fnChunks = this.expr(callee, out);
+    if (argsAwait) fnChunks = this.spill(fnChunks, callee, out);
+    return { receiver: null, callee: fnChunks, args: this.args(args, out), calleeText: calleeText(this.context.text, callee) };
+  }
+
+  private args(args: Node[], out: Item[]): Chunk[][] {
+    const last = lastIndexWhere(args, (a) => this.awaits(a));
+    return args.map((arg, index) => {
+      const spread = arg.type === 'SpreadElement';
+      const inner = spread ? arg.argument : arg;
+      let value = index <= last ? this.expr(inner, out) : [copy(inner)];
+      if (index < last) value = this.spill(value, inner, out);
+      return spread ? ['...', ...value] : value;
+    });
+  }
+
+  /** A call that is not itself awaited, with awaits in its callee or arguments. */
+  private call(node: Node, out: Item[]): Chunk[] {
+    if (node.optional) return this.unsupported('await inside an optional call', node);
+    const callee = node.callee;
+    if (callee.type === 'Super' || (callee.type === 'MemberExpression' && callee.object.type === 'Super')) {
+      return this.unsupported('await inside a `super` call', node);
+    }
+    const operand = this.callOperand(node, out);
+    const args = joinArgs(operand.args);
+    if (operand.receiver === null) {
+      return [...wrapCallee(operand.callee), '(', ...args, ')'];
+    }
+    const receiver = this.spillChunks(operand.receiver, out);
+    const fnValue = operand.callee.length === 1 && typeof operand.callee[0] === 'object' && operand.callee[0].kind === 'ref'
+      ? operand.callee
+      : [read(this.spillChunks([read(receiver), ...operand.callee], out))];
+    return [...fnValue, '.call(', read(receiver), ...(args.length > 0 ? [', ', ...args] : []), ')'];
+  }
+
+  private logical(operator: string, left: Node, right: Node, out: Item[]): Chunk[] {
+    const result = this.temp();
+    out.push(code([write(result), ' = ', ...this.expr(left, out), ';'], [result]));
+    const branch: Item[] = [];
+    const value = this.expr(right, branch);
+    branch.push(code([write(result), ' = ', ...value, ';'], [result]));
+    const test: Chunk[] = operator === '&&' ? [read(result)] : operator === '||' ? ['!', read(result)] : ['(', read(result), ' === null || ', read(result), ' === undefined)'];
+    out.push(this.ifItem(test, branch, null));
+    return [read(result)];
+  }
+
+  private conditional(node: Node, out: Item[]): Chunk[] {
+    const result = this.temp();
+    const test = this.expr(node.test, out);
+    const consequent: Item[] = [];
+    consequent.push(code([write(result), ' = ', ...this.expr(node.consequent, consequent), ';'], [result]));
+    const alternate: Item[] = [];
+    alternate.push(code([write(result), ' = ', ...this.expr(node.alternate, alternate), ';'], [result]));
+    out.push(this.ifItem(test, consequent, alternate));
+    return [read(result)];
+  }
+
+  private assignment(node: Node, out: Item[]): Chunk[] {
+    const left = node.left;
+    const operator: string = node.operator;
+    if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
+      if (this.awaits(left)) return this.unsupported('await inside a destructuring default or computed key', left);
+      return ['(', copy(left), ' = ', ...this.expr(node.right, out), ')'];
+    }
+    let target: Chunk[];
+    if (left.type === 'MemberExpression') {
+      if (left.object.type === 'Super') return this.unsupported('assignment to `super` property with await', left);
+      const object = this.spill(this.expr(left.object, out), left.object, out);
+      if (left.computed) {
+        const key = this.spill(this.expr(left.property, out), left.property, out);
+        target = [...object, '[', ...key, ']'];
+      } else {
+        target = [...object, '.', copy(left.property)];
+      }
+    } else if (left.type === 'Identifier') {
+      target = [copy(left)];
+    } else {
+      return this.unsupported(`await in an assignment to ${left.type}`, left);
+    }
+    if (operator === '=') return ['(', ...target, ' = ', ...this.expr(node.right, out), ')'];
+    if (operator === '&&=' || operator === '||=' || operator === '??=') {
+      const result = this.temp();
+      out.push(code([write(result), ' = ', ...target, ';'], [result]));
+      const branch: Item[] = [];
+      const value = this.expr(node.right, branch);
+      branch.push(code([write(result), ' = ', ...target, ' = ', ...value, ';'], [result]));
+      const test: Chunk[] = operator === '&&=' ? [read(result)] : operator === '||=' ? ['!', read(result)] : ['(', read(result), ' === null || ', read(result), ' === undefined)'];
+      out.push(this.ifItem(test, branch, null));
+      return [read(result)];
+    }
+    // Compound: the target's old value is read before the right side runs.
+    const old = this.spillChunks(target, out);
+    const value = this.expr(node.right, out);
+    return ['(', ...target, ' = ', read(old), ` ${operator.slice(0, -1)} `, ...value, ')'];
+  }
+
+  /**
+   * Any other expression: its operands in evaluation order; those before the last one that
+   * awaits are spilled, the rest stay as written.
+   */
+  private generic(node: Node, out: Item[]): Chunk[] {
+    const parts = evaluatedParts(node);
+    const last = lastIndexWhere(parts, (p) => this.awaits(p));
+    if (last < 0) return this.unsupported(`await inside ${node.type}`, node);
+    const replaced = new Map<Node, Chunk[]>();
+    parts.forEach((part, index) => {
+      if (index > last) return;
+      let value = this.expr(part, out);
+      if (index < last) value = this.spill(value, part, out);
+      replaced.set(part, value);
+    });
+    return rebuild(node, replaced);
+  }
+
+  /** Keeps a value computed before a later await in a temp (unless it cannot change). */
+  private spill(value: Chunk[], node: Node, out: Item[]): Chunk[] {
+    if (this.isStable(node, value)) return value;
+    return [read(this.spillChunks(value, out))];
+  }
+
+  private spillChunks(value: Chunk[], out: Item[]): Value {
+    const temp = this.temp();
+    out.push(code([write(temp), ' = ', ...value, ';'], [temp]));
+    return temp;
+  }
+
+  private isStable(node: Node, value: Chunk[]): boolean {
+    if (value.length === 1 && typeof value[0] === 'object' && value[0].kind === 'ref') return true;
+    switch (node.type) {
+      case 'Literal':
+      case 'ThisExpression':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        return true;
+      case 'TemplateLiteral':
+        return node.expressions.length === 0;
+      case 'Identifier': {
+        const ref = this.scope.referenceAt.get(node);
+        if (ref) return !ref.binding.reassigned && ref.binding.kind !== 'var' && ref.binding.kind !== 'param';
+        return node.name === 'undefined';
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+/** The nodes an expression evaluates, in order (not function bodies, not non-computed keys). */
+function evaluatedParts(node: Node): Node[] {
+  switch (node.type) {
+    case 'MemberExpression':
+      return node.computed ? [node.object, node.property] : [node.object];
+    case 'ObjectExpression':
+      return node.properties.flatMap((p: Node) => {
+        if (p.type === 'SpreadElement') return [p.argument];
+        const parts: Node[] = [];
+        if (p.computed) parts.push(p.key);
+        if (p.kind === 'init' && !p.method) parts.push(p.value);
+        return parts;
+      });
+    case 'SpreadElement':
+      return [node.argument];
+    case 'ArrayExpression':
+      return node.elements.filter((e: Node | null) => e !== null).map((e: Node) => (e.type === 'SpreadElement' ? e.argument : e));
+    case 'NewExpression':
+      return [node.callee, ...node.arguments.map((a: Node) => (a.type === 'SpreadElement' ? a.argument : a))];
+    case 'TemplateLiteral':
+      return node.expressions;
+    case 'ImportExpression':
+      return [node.source, ...(node.options ? [node.options] : [])];
+    default:
+      return childrenOf(node).filter((c) => !isFunction(c) && c.type !== 'TemplateElement');
+  }
+}
+
+/** The text of `node` with some of its parts replaced (a shorthand property keeps its key). */
+function rebuild(node: Node, replaced: Map<Node, Chunk[]>): Chunk[] {
+  const entries = [...replaced.entries()].sort((a, b) => a[0].start - b[0].start);
+  const out: Chunk[] = [];
+  let position = node.start;
+  for (const [part, chunks] of entries) {
+    out.push(copyRange(position, part.start));
+    if (node.type === 'ObjectExpression') {
+      const property = node.properties.find((p: Node) => p.type === 'Property' && p.shorthand && p.value === part);
+      if (property) out.push(copy(property.key), ': ');
+    }
+    out.push('(', ...chunks, ')');
+    position = part.end;
+  }
+  out.push(copyRange(position, node.end));
+  return out;
+}
+
+function joinArgs(args: Chunk[][]): Chunk[] {
+  return args.flatMap((arg, index) => (index === 0 ? arg : [', ', ...arg]));
+}
+
+function wrapCallee(callee: Chunk[]): Chunk[] {
+  return callee.length === 1 ? callee : ['(', ...callee, ')'];
+}
+
+function lastIndexWhere<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return i;
+  return -1;
+}
+
+/** V8's rendering of a callee in "x is not a function": calls shown as `(...)`. */
+function calleeText(text: string, callee: Node): string {
+  const render = (node: Node): string => {
+    switch (node.type) {
+      case 'Identifier':
+        return node.name;
+      case 'ThisExpression':
+        return 'this';
+      case 'MemberExpression':
+        return node.computed ? `${render(node.object)}[...]` : `${render(node.object)}.${text.slice(node.property.start, node.property.end)}`;
+      case 'CallExpression':
+        return `${render(node.callee)}(...)`;
+      default:
+        return '(intermediate value)';
+    }
+  };
+  return render(callee);
+}
+
+/** Binding identifiers of a declaration target or pattern. */
+export function identifiersOf(pattern: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (p: Node): void => {
+    switch (p.type) {
+      case 'Identifier':
+        out.push(p);
+        break;
+      case 'ObjectPattern':
+        for (const property of p.properties) visit(property.type === 'RestElement' ? property.argument : property.value);
+        break;
+      case 'ArrayPattern':
+        for (const element of p.elements) if (element) visit(element);
+        break;
+      case 'AssignmentPattern':
+        visit(p.left);
+        break;
+      case 'RestElement':
+        visit(p.argument);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(pattern);
+  return out;
+}

@@ -1,0 +1,282 @@
+/**
+ * Emits one compiled async function: its public face (returns a Task), its fast entry (returns
+ * the value, or a Signal), and the constructor(s) of its continuation.
+ */
+import { childrenOf, isFunction, type Node } from '../../ast.js';
+import { UnsupportedAt } from '../../errors.js';
+import type { Names } from '../../names.js';
+import type { FunctionScope } from '../2-analyze/scope.js';
+import type { Jump } from '../2-analyze/jumps.js';
+import type { LoweredFunction } from '../3-lower/ir.js';
+import type { SharedLayout } from '../4-layout/layout.js';
+import { ItemEmitter } from './items.js';
+import type { Output } from './output.js';
+import type { Rewrites } from './rewrites.js';
+
+export interface FunctionPlan {
+  readonly fn: Node;
+  readonly parent: Node;
+  readonly scope: FunctionScope;
+  readonly lowered: LoweredFunction;
+  readonly jumps: Jump[];
+  /** Null for a function without awaits (no continuation). */
+  readonly layout: SharedLayout | null;
+  readonly reuse: boolean;
+  /** Declared directly in the module body (its face is registered in the header). */
+  readonly topLevel: boolean;
+  /** For a method: the class body or object literal that holds it. */
+  readonly home: Node | null;
+}
+
+export interface EmitContext {
+  readonly text: string;
+  readonly output: Output;
+  readonly rewrites: Rewrites;
+  readonly names: Names;
+  /** Module-level declarations: continuation constructors, registrations of top-level faces. */
+  readonly header: string[];
+  /** Class bodies and object literals that hold compiled methods, with their registrations. */
+  readonly methodHomes: Map<Node, string[]>;
+  readonly continueAsBreak: Map<Node, string>;
+}
+
+/** Registers the rewrites that print `plan.fn` compiled. */
+export function planEmission(plan: FunctionPlan, context: EmitContext): void {
+  const { fn, parent } = plan;
+  const { rewrites, names } = context;
+  const stateful = plan.layout !== null;
+
+  if (stateful) {
+    for (const node of plan.scope.thisNodes) rewrites.add(node, () => context.output.gen(names.this, node.start));
+    for (const node of plan.scope.argumentsNodes) rewrites.add(node, () => context.output.gen(names.arguments, node.start));
+  }
+  for (const jump of plan.jumps) {
+    if (jump.kind === 'return' && jump.node.argument && mayBeThenable(jump.node.argument)) {
+      const node = jump.node;
+      rewrites.add(node, () => {
+        context.output.gen(`return ${names.runtime('ret')}(`, node.start);
+        rewrites.copy(node.argument.start, node.argument.end);
+        context.output.gen(')');
+        rewrites.copy(node.argument.end, node.end);
+      });
+    }
+  }
+
+  const classNames = stateful ? continuationClasses(plan, context) : null;
+  const body = (): void => emitFastBody(plan, context, classNames);
+  const params = (): void => {
+    new ItemEmitter(bodyContext(plan, context, classNames)).chunks(plan.lowered.params);
+  };
+
+  if (parent.type === 'MethodDefinition' || (parent.type === 'Property' && parent.method)) {
+    planMethod(plan, context, params, body);
+    return;
+  }
+  if (fn.type === 'FunctionDeclaration' && fn.id) {
+    const name: string = fn.id.name;
+    const fast = names.fast(name);
+    const faceParams = Array.from({ length: plan.lowered.length }, (_, i) => names.param(i)).join(', ');
+    const topLevel = plan.topLevel;
+    rewrites.add(fn, () => {
+      const out = context.output;
+      out.gen(`function `, fn.start);
+      rewrites.copy(fn.id.start, fn.id.end);
+      out.gen(`(${faceParams}) { return ${names.runtime('start')}(${fast}, this, arguments); } function ${fast}(`);
+      params();
+      out.gen(') ');
+      body();
+      if (!topLevel) out.gen(` ${name}[${names.runtime('FAST')}] = ${fast};`);
+    });
+    if (topLevel) context.header.push(`${name}[${names.runtime('FAST')}] = ${fast};`);
+    return;
+  }
+  // Expressions, arrows and anonymous default exports: the face is made at run time.
+  const name = fn.id ? fn.id.name : inferredName(parent, fn, context.text);
+  const selfReference = fn.type === 'FunctionExpression' && fn.id && refersTo(fn.body, fn.id.name);
+  rewrites.add(fn, () => {
+    const out = context.output;
+    const face = `${names.runtime('fn')}(`;
+    if (selfReference) out.gen(`(() => { const ${fn.id.name} = ${face}`, fn.start);
+    else out.gen(face, fn.start);
+    if (fn.type === 'ArrowFunctionExpression') {
+      out.gen('(');
+      params();
+      out.gen(') => ');
+    } else {
+      out.gen(selfReference ? 'function (' : `function ${fn.id ? fn.id.name : ''}(`);
+      params();
+      out.gen(') ');
+    }
+    body();
+    out.gen(`, ${JSON.stringify(name)}, ${plan.lowered.length})`);
+    if (selfReference) out.gen(`; return ${fn.id.name}; })()`);
+  });
+}
+
+function planMethod(plan: FunctionPlan, context: EmitContext, params: () => void, body: () => void): void {
+  const { fn, parent } = plan;
+  const { rewrites, names, text } = context;
+  if (parent.computed) throw new UnsupportedAt('an async method with a computed name is not supported yet by reawait', parent.key.start);
+  if (parent.key.type === 'PrivateIdentifier') throw new UnsupportedAt('a private async method is not supported yet by reawait', parent.key.start);
+  const key = parent.key.type === 'Identifier' ? JSON.stringify(parent.key.name) : JSON.stringify(String(parent.key.value));
+  const head = text.slice(parent.start, parent.key.start);
+  const asyncAt = head.search(/\basync\b/);
+  if (asyncAt < 0) throw new UnsupportedAt('could not find the `async` keyword of this method', parent.start);
+  rewrites.add(parent, () => {
+    const out = context.output;
+    rewrites.copy(parent.start, parent.start + asyncAt);
+    rewrites.copy(parent.start + asyncAt + 'async'.length, fn.start);
+    out.gen('(', fn.start);
+    params();
+    out.gen(') ');
+    body();
+  });
+  const home = plan.home!;
+  const registrations = context.methodHomes.get(home) ?? [];
+  if (home.type === 'ClassBody') {
+    registrations.push(`${names.runtime('method')}(${parent.static ? 'this' : 'this.prototype'}, ${key}, ${plan.lowered.length});`);
+  } else {
+    registrations.push(`${key}, ${plan.lowered.length}`);
+  }
+  context.methodHomes.set(home, registrations);
+}
+
+/** Registers the rewrites that attach the faces of compiled methods to their class or object. */
+export function planMethodHomes(context: EmitContext): void {
+  for (const [home, registrations] of context.methodHomes) {
+    const { rewrites, output, names } = context;
+    if (home.type === 'ClassBody') {
+      rewrites.add(home, () => {
+        output.gen(`{ static { ${registrations.join(' ')} }`, home.start);
+        rewrites.copy(home.start + 1, home.end);
+      });
+    } else {
+      rewrites.add(home, () => {
+        output.gen(`${names.runtime('methods')}(`, home.start);
+        rewrites.copy(home.start, home.end);
+        output.gen(`, ${registrations.join(', ')})`);
+      });
+    }
+  }
+}
+
+function bodyContext(plan: FunctionPlan, context: EmitContext, classNames: ((state: number) => string) | null) {
+  const emptyLayout: SharedLayout = { slotOf: new Map(), resultSlot: 0, exceptionSlot: 0, slotCount: 0, points: [] };
+  return {
+    output: context.output,
+    rewrites: context.rewrites,
+    names: context.names,
+    layout: plan.layout ?? emptyLayout,
+    reuse: plan.reuse,
+    classFor: classNames ?? (() => ''),
+    scratch: new Set<string>(),
+  };
+}
+
+function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((state: number) => string) | null): void {
+  const { fn, lowered, layout } = plan;
+  const { output, rewrites, names } = context;
+  if (layout === null) {
+    if (fn.body.type === 'BlockStatement') {
+      rewrites.copy(fn.body.start, fn.body.end);
+    } else {
+      output.gen(`{ return ${names.runtime('ret')}(`, fn.body.start);
+      rewrites.copy(fn.body.start, fn.body.end);
+      output.gen('); }');
+    }
+    return;
+  }
+  const k = names.k;
+  const s = names.s;
+  const locals = [`${k} = ${names.runtime('state')}.k`, `${s} = 0`];
+  if (lowered.thisValue) locals.push(`${lowered.thisValue.name} = this`);
+  if (lowered.argumentsValue) locals.push(`${lowered.argumentsValue.name} = arguments`);
+  for (const value of lowered.values) if (value.binding === null) locals.push(value.name);
+  const maxArgs = Math.max(0, ...lowered.states.map((site) => site.call?.args.length ?? 0));
+  for (const scratch of ['r', 'c', 'f', 'o', 'e', 'x', 'd']) locals.push(names.scratch(scratch));
+  for (let i = 0; i < maxArgs; i++) locals.push(names.scratch(`a${i}`));
+  output.gen(`{ let ${locals.join(', ')}; `, fn.body.start);
+  output.gen(`if (${k} !== null) { ${names.runtime('state')}.k = null; ${s} = ${k}.state; switch (${s}) { `);
+  for (const point of layout.points) {
+    const restores = point.saved.filter((value) => value.home === 'function').map((value) => `${value.name} = ${k}.s${layout.slotOf.get(value)}; `);
+    if (restores.length > 0) output.gen(`case ${point.site.state}: ${restores.join('')}break; `);
+  }
+  output.gen('} } ');
+  new ItemEmitter(bodyContext(plan, context, classNames)).list(lowered.body);
+  output.gen(' }');
+}
+
+/** Declares the continuation constructor(s) of a stateful function in the module header. */
+function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: number) => string {
+  const layout = plan.layout!;
+  const base = context.names.continuationClass();
+  const header = 'this.next = null; this.fn = null; this.state = state; this.flags = flags;';
+  const none = context.names.runtime('NO_EXCEPTION');
+  if (plan.reuse) {
+    const params: string[] = [];
+    const fields: string[] = [];
+    for (let slot = 1; slot <= layout.slotCount; slot++) {
+      params.push(`s${slot}`);
+      fields.push(`this.s${slot} = s${slot};`);
+    }
+    context.header.push(`function ${base}(state, flags${params.map((p) => `, ${p}`).join('')}) { ${header} ${fields.join(' ')} }`);
+    return () => base;
+  }
+  for (const point of layout.points) {
+    const params: string[] = [];
+    const fields: string[] = [];
+    if (point.resultSlot !== 0) fields.push(`this.s${point.resultSlot} = undefined;`);
+    if (point.exceptionSlot !== 0) fields.push(`this.s${point.exceptionSlot} = ${none};`);
+    for (const value of point.saved) {
+      const slot = layout.slotOf.get(value)!;
+      params.push(`s${slot}`);
+      fields.push(`this.s${slot} = s${slot};`);
+    }
+    context.header.push(`function ${base}_${point.site.state}(state, flags${params.map((p) => `, ${p}`).join('')}) { ${header} ${fields.join(' ')} }`);
+  }
+  return (state) => `${base}_${state}`;
+}
+
+/** Could this returned expression be a thenable? Literals, operators' results cannot. */
+function mayBeThenable(node: Node): boolean {
+  switch (node.type) {
+    case 'Literal':
+    case 'TemplateLiteral':
+    case 'UpdateExpression':
+    case 'UnaryExpression':
+    case 'BinaryExpression':
+      return false;
+    default:
+      return true;
+  }
+}
+
+function inferredName(parent: Node, fn: Node, text: string): string {
+  switch (parent.type) {
+    case 'VariableDeclarator':
+      return parent.init === fn && parent.id.type === 'Identifier' ? parent.id.name : '';
+    case 'AssignmentExpression':
+      return parent.right === fn && parent.left.type === 'Identifier' ? parent.left.name : '';
+    case 'AssignmentPattern':
+      return parent.right === fn && parent.left.type === 'Identifier' ? parent.left.name : '';
+    case 'Property':
+    case 'PropertyDefinition':
+      if (parent.value !== fn || parent.computed) return '';
+      if (parent.key.type === 'Identifier') return parent.key.name;
+      if (parent.key.type === 'PrivateIdentifier') return text.slice(parent.key.start, parent.key.end);
+      return String(parent.key.value ?? '');
+    case 'ExportDefaultDeclaration':
+      return 'default';
+    default:
+      return '';
+  }
+}
+
+function refersTo(node: Node, name: string): boolean {
+  if (node.type === 'Identifier' && node.name === name) return true;
+  for (const child of childrenOf(node)) {
+    if (isFunction(child) && child.id && child.id.name === name) continue;
+    if (refersTo(child, name)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,467 @@
+/**
+ * Prints a lowered body with guarded re-entry. While nothing has suspended (`$s === 0`), the
+ * code is the original structure: loops stay loops, `try` stays `try`. On resumption `$s` holds
+ * the state: each statement list skips what ran before the suspension point (guards), enters
+ * the statements that contain it (a loop's test is not evaluated, a declaration is restored from
+ * the continuation instead of initialised), and the suspension point sets `$s` back to 0.
+ */
+import type { CodeItem, Chunk, DeclItem, Item, SiteItem, Value, ForeverItem, LabeledItem } from '../3-lower/ir.js';
+import { isStateful } from '../3-lower/ir.js';
+import type { PointLayout, SharedLayout } from '../4-layout/layout.js';
+import type { Names } from '../../names.js';
+import type { Output } from './output.js';
+import type { Rewrites } from './rewrites.js';
+
+export interface BodyContext {
+  readonly output: Output;
+  readonly rewrites: Rewrites;
+  readonly names: Names;
+  readonly layout: SharedLayout;
+  readonly reuse: boolean;
+  /** Constructor of the continuation: shared, or one per suspension point. */
+  readonly classFor: (state: number) => string;
+  /** Scratch locals the sites use, declared by the prologue. */
+  readonly scratch: Set<string>;
+}
+
+export class ItemEmitter {
+  private readonly out: Output;
+  private readonly names: Names;
+  private readonly s: string;
+  private readonly k: string;
+  private readonly points = new Map<SiteItem, PointLayout>();
+  private readonly context: BodyContext;
+
+  constructor(context: BodyContext) {
+    this.context = context;
+    this.out = context.output;
+    this.names = context.names;
+    this.s = context.names.s;
+    this.k = context.names.k;
+    for (const point of context.layout.points) this.points.set(point.site, point);
+  }
+
+  private gen(text: string, at?: number): void {
+    this.out.gen(text, at);
+  }
+
+  chunks(chunks: readonly Chunk[]): void {
+    for (const chunk of chunks) {
+      if (typeof chunk === 'string') this.gen(chunk);
+      else if (chunk.kind === 'copy') this.context.rewrites.copy(chunk.start, chunk.end);
+      else this.gen(chunk.value.name);
+    }
+  }
+
+  private slotExpression(value: Value): string | null {
+    const slot = this.context.layout.slotOf.get(value);
+    return slot === undefined ? null : `${this.k}.s${slot}`;
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  list(items: readonly Item[]): void {
+    let lastStateful = -1;
+    items.forEach((item, index) => {
+      if (isStateful(item)) lastStateful = index;
+    });
+    let guarded: CodeItem[] = [];
+    const flush = (): void => {
+      if (guarded.length === 0) return;
+      this.gen(`if (${this.s} === 0) { `);
+      for (const item of guarded) {
+        this.chunks(item.chunks);
+        this.gen(' ');
+      }
+      this.gen('} ');
+      guarded = [];
+    };
+    items.forEach((item, index) => {
+      const passed = index < lastStateful;
+      if (!isStateful(item)) {
+        if (passed && item.kind === 'code' && !item.hoisted) {
+          guarded.push(item);
+          return;
+        }
+        flush();
+        if (passed && item.kind === 'decl') this.restoringDeclaration(item);
+        else if (passed && item.kind !== 'code') this.guardedWhole(item, null);
+        else this.item(item);
+        return;
+      }
+      flush();
+      if (passed && item.kind !== 'site') this.guardedWhole(item, item);
+      else this.item(item);
+    });
+    flush();
+  }
+
+  /** A statement that a resumption may have to skip (or enter, for `range`). */
+  private guardedWhole(item: Item, range: Item | null): void {
+    if (range === null) this.gen(`if (${this.s} === 0) `);
+    else if (range.lo === range.hi) this.gen(`if (${this.s} === 0 || ${this.s} === ${range.lo}) `);
+    else this.gen(`if (${this.s} === 0 || (${this.s} >= ${range.lo} && ${this.s} <= ${range.hi})) `);
+    this.gen('{ ');
+    this.item(item);
+    this.gen(' } ');
+  }
+
+  private braces(items: readonly Item[]): void {
+    this.gen('{ ');
+    this.list(items);
+    this.gen(' }');
+  }
+
+  private labels(labels: readonly string[]): void {
+    for (const label of labels) this.gen(`${label}: `);
+  }
+
+  private rangeTest(item: Item): string {
+    if (!isStateful(item) && item.lo > item.hi) return 'false';
+    return item.lo === item.hi ? `${this.s} === ${item.lo}` : `(${this.s} >= ${item.lo} && ${this.s} <= ${item.hi})`;
+  }
+
+  private spanTest(items: readonly Item[]): string {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const item of items) {
+      lo = Math.min(lo, item.lo);
+      hi = Math.max(hi, item.hi);
+    }
+    if (lo > hi) return 'false';
+    return lo === hi ? `${this.s} === ${lo}` : `(${this.s} >= ${lo} && ${this.s} <= ${hi})`;
+  }
+
+  // ---------------------------------------------------------------- items
+
+  item(item: Item): void {
+    switch (item.kind) {
+      case 'code':
+        this.chunks(item.chunks);
+        this.gen(' ');
+        return;
+      case 'decl':
+        this.declaration(item);
+        return;
+      case 'site':
+        this.site(item);
+        return;
+      case 'block':
+        this.gen('{ ');
+        for (const fn of item.hoistedFunctions) {
+          const slot = this.slotExpression(fn);
+          if (slot) this.gen(`if (${this.s} !== 0) ${fn.name} = ${slot}; `);
+        }
+        this.list(item.items);
+        this.gen(' } ');
+        return;
+      case 'if':
+        this.gen(`if (${this.s} === 0 ? (`);
+        this.chunks(item.test);
+        this.gen(`) : ${this.spanTest(item.consequent)}) `);
+        this.braces(item.consequent);
+        if (item.alternate) {
+          this.gen(' else ');
+          this.braces(item.alternate);
+        }
+        this.gen(' ');
+        return;
+      case 'native-loop':
+        this.nativeLoop(item);
+        return;
+      case 'forever':
+        this.forever(item);
+        return;
+      case 'try':
+        this.gen('try ');
+        this.braces(item.block);
+        if (item.handlerCopy) {
+          this.gen(' ');
+          this.chunks(item.handlerCopy);
+        } else if (item.captureInto) {
+          const e = this.scratchName('e');
+          this.gen(` catch (${e}) { ${item.captureInto.name} = ${e}; }`);
+        } else if (item.onThrow) {
+          const e = this.scratchName('e');
+          this.gen(` catch (${e}) { `);
+          this.chunks(item.onThrow);
+          this.gen(` throw ${e}; }`);
+        }
+        if (item.finalizer) {
+          // Suspending inside the try returns through the finally block: it must not run then.
+          this.gen(isStateful(item) ? ` finally { if (${this.s} === 0) ` : ' finally ');
+          this.braces(item.finalizer);
+          this.gen(isStateful(item) ? ' }' : '');
+        }
+        this.gen(' ');
+        return;
+      case 'switch': {
+        this.labels(item.labels);
+        this.gen(`switch (${this.s} === 0 ? ${item.selector.name} : `);
+        item.clauses.forEach((clause, index) => {
+          const test = this.spanTest(clause);
+          if (test !== 'false') this.gen(`${test} ? ${index} : `);
+        });
+        this.gen('-1) { ');
+        item.clauses.forEach((clause, index) => {
+          this.gen(`case ${index}: `);
+          this.list(clause);
+        });
+        this.gen('} ');
+        return;
+      }
+      case 'labeled':
+        this.gen(`${item.label}: `);
+        this.item(item.body);
+        return;
+    }
+  }
+
+  private scratchName(name: string): string {
+    const scratch = this.names.scratch(name);
+    this.context.scratch.add(scratch);
+    return scratch;
+  }
+
+  private nativeLoop(item: Extract<Item, { kind: 'native-loop' }>): void {
+    this.labels(item.labels);
+    const resuming = `${this.s} !== 0`;
+    if (item.form === 'while') {
+      this.gen(`while (${resuming} || (`);
+      this.chunks(item.test!);
+      this.gen(')) ');
+      this.braces(item.body);
+    } else if (item.form === 'do') {
+      this.gen('do ');
+      this.braces(item.body);
+      this.gen(' while (');
+      this.chunks(item.test!);
+      this.gen(');');
+    } else {
+      this.gen('for (');
+      if (item.init) this.forInit(item.init);
+      this.gen('; ');
+      if (item.test) {
+        this.gen(`${resuming} || (`);
+        this.chunks(item.test);
+        this.gen(')');
+      }
+      this.gen('; ');
+      if (item.update) this.chunks(item.update);
+      this.gen(') ');
+      this.braces(item.body);
+    }
+    this.gen(' ');
+  }
+
+  /** A for-loop head entered on resumption: declarations are restored, not initialised. */
+  private forInit(init: readonly DeclItem[] | readonly Chunk[]): void {
+    const first = init[0];
+    if (first !== undefined && typeof first === 'object' && 'kind' in first && first.kind === 'decl') {
+      const declarators = init as readonly DeclItem[];
+      this.gen(`${declarators[0]!.keyword} `);
+      declarators.forEach((d, index) => {
+        if (index > 0) this.gen(', ');
+        this.chunks(d.target);
+        if (d.init === null && d.keyword === 'var') return;
+        this.gen(` = ${this.s} === 0 ? (`);
+        if (d.init) this.chunks(d.init);
+        else this.gen('undefined');
+        this.gen(') : ');
+        this.restoreLiteral(d);
+      });
+      return;
+    }
+    this.gen(`${this.s} === 0 ? (`);
+    this.chunks(init as readonly Chunk[]);
+    this.gen(') : undefined');
+  }
+
+  /** The restored value of a for-loop head binding (the lowering refuses patterns there). */
+  private restoreLiteral(d: DeclItem): void {
+    const value = d.declared[0];
+    const slot = value ? this.slotExpression(value) : null;
+    this.gen(d.keyword === 'var' && value ? value.name : (slot ?? 'undefined'));
+  }
+
+  private forever(item: ForeverItem): void {
+    this.labels(item.labels);
+    this.gen('for (;;) ');
+    if (item.continueLabel) {
+      const body: LabeledItem = { kind: 'labeled', node: item.node, label: item.continueLabel, body: item.items[0]!, lo: item.items[0]!.lo, hi: item.items[0]!.hi };
+      this.braces([body, ...item.items.slice(item.bodyCount)]);
+    } else {
+      this.braces(item.items);
+    }
+    this.gen(' ');
+  }
+
+  // ---------------------------------------------------------------- declarations
+
+  private declaration(d: DeclItem): void {
+    this.gen(`${d.keyword} `);
+    this.chunks(d.target);
+    if (d.init) {
+      this.gen(' = ');
+      this.chunks(d.init);
+    }
+    this.gen('; ');
+  }
+
+  /** A declaration that a resumption passes: the binding is created and restored. */
+  private restoringDeclaration(d: DeclItem): void {
+    if (!d.isPattern) {
+      const value = d.declared[0];
+      const slot = value ? this.slotExpression(value) : null;
+      if (d.keyword === 'var') {
+        // Function-level: restored by the prologue; only the initialiser is skipped.
+        if (d.init === null) {
+          this.declaration(d);
+          return;
+        }
+        this.gen('var ');
+        this.chunks(d.target);
+        this.gen(` = ${this.s} === 0 ? (`);
+        this.chunks(d.init);
+        this.gen(') : ');
+        this.chunks(d.target);
+        this.gen('; ');
+        return;
+      }
+      if (d.init === null && slot === null) {
+        this.declaration(d);
+        return;
+      }
+      this.gen(`${d.keyword} `);
+      this.chunks(d.target);
+      this.gen(` = ${this.s} === 0 ? (`);
+      if (d.init) this.chunks(d.init);
+      else this.gen('undefined');
+      this.gen(`) : ${slot ?? 'undefined'}; `);
+      return;
+    }
+    // Patterns: declare the names, destructure only when running, restore otherwise.
+    const names = d.declared.map((v) => v.name).join(', ');
+    this.gen(`${d.keyword === 'var' ? 'var' : 'let'} ${names}; `);
+    if (d.init) {
+      this.gen(`if (${this.s} === 0) (`);
+      this.chunks(d.target);
+      this.gen(' = ');
+      this.chunks(d.init);
+      this.gen(');');
+    }
+    if (d.keyword !== 'var') {
+      const restores = d.declared.map((v) => {
+        const slot = this.slotExpression(v);
+        return slot ? `${v.name} = ${slot}; ` : '';
+      });
+      this.gen(` else { ${restores.join('')}}`);
+    }
+    this.gen(' ');
+  }
+
+  // ---------------------------------------------------------------- suspension points
+
+  private site(site: SiteItem): void {
+    const point = this.points.get(site)!;
+    const s = this.s;
+    const k = this.k;
+    const names = this.names;
+    const result = site.result ? site.result.name : this.scratchName('r');
+    this.gen(`if (${s} === 0) { `, site.position);
+    let suspendedTest: string;
+    if (site.call) {
+      const call = site.call;
+      const c = this.scratchName('c');
+      const f = this.scratchName('f');
+      let receiver = 'undefined';
+      if (call.receiver) {
+        receiver = this.scratchName('o');
+        this.gen(`${receiver} = `);
+        this.chunks(call.receiver);
+        this.gen('; ');
+        this.gen(`${c} = `);
+        if (isReceiverAccess(call.callee)) this.gen(receiver);
+        this.chunks(call.callee);
+        this.gen('; ');
+      } else {
+        this.gen(`${c} = `);
+        this.chunks(call.callee);
+        this.gen('; ');
+      }
+      const args = call.args.map((arg, index) => this.argument(arg, index));
+      const argList = args.length > 0 ? `, ${args.join(', ')}` : '';
+      this.gen(
+        `${result} = (${f} = typeof ${c} === "function" ? ${c}[${names.runtime('FAST')}] : undefined) !== undefined ? ${f}.call(${receiver}${argList}) : ` +
+          `${names.runtime('awaitValue')}(typeof ${c} === "function" ? ${c}.call(${receiver}${argList}) : ${names.runtime('notCallable')}(${JSON.stringify(call.calleeText)})); `,
+      );
+      suspendedTest = `${result} instanceof ${names.runtime('Signal')} && (${result} = ${names.runtime('settle')}(${result}, ${f})) === ${names.runtime('SUSPENDED')}`;
+    } else {
+      this.gen(`${result} = ${names.runtime('awaitValue')}(`);
+      this.chunks(site.operand!);
+      this.gen('); ');
+      suspendedTest = `${result} === ${names.runtime('SUSPENDED')}`;
+    }
+    this.gen(`if (${suspendedTest}) { `);
+    this.save(point);
+    this.gen(`return ${names.runtime('suspend')}(${k}); } } else if (${s} === ${site.state}) { ${s} = 0; `);
+    if (point.exceptionSlot !== 0) {
+      const e = this.scratchName('x');
+      const slot = `${k}.s${point.exceptionSlot}`;
+      const none = names.runtime('NO_EXCEPTION');
+      this.gen(`if (${slot} !== ${none}) { ${e} = ${slot}; ${slot} = ${none}; throw ${e}; } `);
+    }
+    if (site.result && point.resultSlot !== 0) {
+      const slot = `${k}.s${point.resultSlot}`;
+      this.gen(`${site.result.name} = ${slot}; ${slot} = undefined; `);
+    }
+    this.gen('} ');
+  }
+
+  /** An argument: simple ones are used twice as written, others evaluated once into scratch. */
+  private argument(arg: readonly Chunk[], index: number): string {
+    const spread = arg[0] === '...';
+    const inner = spread ? arg.slice(1) : arg;
+    if (inner.length === 1 && typeof inner[0] === 'object' && inner[0].kind === 'ref') {
+      return `${spread ? '...' : ''}${inner[0].value.name}`;
+    }
+    const name = this.scratchName(`a${index}`);
+    this.gen(`${name} = `);
+    this.chunks(inner);
+    this.gen('; ');
+    return `${spread ? '...' : ''}${name}`;
+  }
+
+  private save(point: PointLayout): void {
+    const k = this.k;
+    const layout = this.context.layout;
+    const state = point.site.state;
+    const constructor = this.context.classFor(state);
+    if (this.context.reuse) {
+      // The first suspension of an activation allocates; later ones reuse and store only
+      // what changed since the activation resumed.
+      const args: string[] = [];
+      const saved = new Set(point.saved);
+      const byIndex = new Map<number, Value>();
+      for (const [value, slot] of layout.slotOf) byIndex.set(slot, value);
+      for (let slot = 1; slot <= layout.slotCount; slot++) {
+        const value = byIndex.get(slot);
+        if (slot === layout.exceptionSlot) args.push(this.names.runtime('NO_EXCEPTION'));
+        else if (value && saved.has(value)) args.push(value.name);
+        else args.push('undefined');
+      }
+      this.gen(`if (${k} === null) ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')}); else { ${k}.state = ${state}; ${k}.flags = ${point.flags}; `);
+      for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${value.name}; `);
+      this.gen('} ');
+      return;
+    }
+    const args = point.saved.map((value) => value.name);
+    this.gen(`${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')}); `);
+  }
+}
+
+function isReceiverAccess(callee: readonly Chunk[]): boolean {
+  // A member call's callee is the access after the receiver (".m", "[k]"), unless it was
+  // resolved into a temp before the arguments.
+  return !(callee.length === 1 && typeof callee[0] === 'object' && callee[0].kind === 'ref');
+}

@@ -1,0 +1,105 @@
+/**
+ * for-of and for-in loops whose body awaits are lowered to these steps, since an engine's own
+ * iterator cannot be held across a suspension. They follow the iteration protocol: `next` read
+ * once, results checked to be objects, `return` called on an early exit, its errors ignored when
+ * the loop exits by a throw.
+ */
+
+/** The step result when the iteration is finished. */
+export const DONE: unique symbol = Symbol('reawait.done') as never;
+
+interface IteratorRecord {
+  iterator: Iterator<unknown> | null;
+  next: () => IteratorResult<unknown>;
+  done: boolean;
+}
+
+interface EnumerationRecord {
+  iterator: null;
+  object: object;
+  keys: string[];
+  index: number;
+  done: boolean;
+}
+
+type Record_ = IteratorRecord | EnumerationRecord;
+
+export function iterate(iterable: unknown): IteratorRecord {
+  const method = (iterable as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator];
+  if (typeof method !== 'function') throw new TypeError(`${describe(iterable)} is not iterable`);
+  const iterator = method.call(iterable) as Iterator<unknown>;
+  if ((typeof iterator !== 'object' || iterator === null) && typeof iterator !== 'function') {
+    throw new TypeError('Result of the Symbol.iterator method is not an object');
+  }
+  return { iterator, next: iterator.next, done: false };
+}
+
+/** for-in: the enumerable string keys, own and inherited; a key deleted before its turn is skipped. */
+export function enumerate(object: unknown): EnumerationRecord {
+  const keys: string[] = [];
+  if (object !== null && object !== undefined) {
+    for (const key in object as object) keys.push(key);
+  }
+  return { iterator: null, object: Object(object) as object, keys, index: 0, done: false };
+}
+
+export function step(record: Record_): unknown {
+  if (record.iterator === null) {
+    const enumeration = record as EnumerationRecord;
+    while (enumeration.index < enumeration.keys.length) {
+      const key = enumeration.keys[enumeration.index++]!;
+      if (key in enumeration.object) return key;
+    }
+    enumeration.done = true;
+    return DONE;
+  }
+  // Errors from next() or its result do not close the iterator.
+  record.done = true;
+  const result = record.next.call(record.iterator);
+  if ((typeof result !== 'object' || result === null) && typeof result !== 'function') {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+  if (result.done) return DONE;
+  const value = result.value;
+  record.done = false;
+  return value;
+}
+
+/** The loop left early (break, return, continue to an outer loop). */
+export function close(record: Record_): void {
+  if (record.done || record.iterator === null) return;
+  record.done = true;
+  const iterator = record.iterator;
+  const method = (iterator as { return?: unknown }).return;
+  if (method === undefined || method === null) return;
+  if (typeof method !== 'function') throw new TypeError('iterator.return is not a function');
+  const result = method.call(iterator);
+  if ((typeof result !== 'object' || result === null) && typeof result !== 'function') {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+}
+
+/** The loop left by a throw: close, ignoring what closing throws. */
+export function closeOnThrow(record: Record_): void {
+  if (record.done || record.iterator === null) return;
+  record.done = true;
+  try {
+    const method = (record.iterator as { return?: unknown }).return;
+    if (typeof method === 'function') method.call(record.iterator);
+  } catch {
+    // the original exception wins
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return value.name || 'function';
+  if (typeof value === 'object') return 'object';
+  return typeof value === 'string' ? `"${value}"` : String(value);
+}
+
+/** A call of something that is not a function, with V8's message. */
+export function notCallable(calleeText: string): never {
+  throw new TypeError(`${calleeText} is not a function`);
+}
