@@ -1,9 +1,184 @@
-/** `reawait bench`: placeholder until the benchmark lands. */
+/**
+ * `reawait bench`: the seed's benchmark side by side in one process: compiled with continuation
+ * reuse, compiled without, and native async/await; plus awaiting a compiled call that completes
+ * synchronously against native. Prints medians of repeated runs and the ratios.
+ *
+ * Heap growth is measured with the collector out of the way: the benchmark re-runs itself with
+ * `--expose-gc` and a young generation large enough that no scavenge happens while it measures.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transformSync } from 'oxc-transform';
+import { transform } from '../compiler/index.js';
+
 export interface BenchOptions {
   /** Fewer iterations, for a smoke run. */
   quick?: boolean;
 }
+
+interface SeedModule {
+  driveSeed(n: number): number;
+  foo(n: number, na: unknown): Promise<number> & { isCompleted?: boolean; result?: number };
+  callLoop(n: number): Promise<number> & { isCompleted?: boolean; result?: number };
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageRoot = join(here, '..', '..');
+// A young generation large enough that no scavenge runs while heap growth is measured.
+const HEAP_FLAGS = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
+
 export async function runBench(options: BenchOptions = {}): Promise<void> {
-  void options;
-  throw new Error('not implemented yet');
+  const variants = await loadVariants();
+  try {
+    await measureTimes(variants, options.quick === true);
+  } finally {
+    variants.cleanup();
+  }
+  // Heap growth in its own process: the collector must stay out of the way, and the large young
+  // generation that ensures it would distort the timings above.
+  const child = spawnSync(process.execPath, [...HEAP_FLAGS, fileURLToPath(import.meta.url), '--heap'], { stdio: 'inherit' });
+  if (child.status !== 0) throw new Error(`heap measurement failed with status ${child.status}`);
+}
+
+interface Variants {
+  reuse: SeedModule;
+  noReuse: SeedModule;
+  /** Compiled with reuse, sharing its runtime with `noReuse`, as all code of one application does. */
+  reuseShared: SeedModule;
+  native: SeedModule;
+  cleanup: () => void;
+}
+
+async function loadVariants(): Promise<Variants> {
+  const source = readFileSync(join(packageRoot, 'bench', 'seed.ts'), 'utf8');
+  const dir = mkdtempSync(join(tmpdir(), 'reawait-bench-'));
+  const runtime = pathToFileURL(join(packageRoot, 'dist', 'runtime.bundle.mjs')).href;
+  const write = (name: string, code: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, code);
+    return pathToFileURL(file).href;
+  };
+  const compile = (reuseContinuations: boolean, copy: string): string =>
+    transform(source, { filename: 'seed.ts', runtimeSpecifier: `${runtime}?${copy}`, reuseContinuations }).code;
+  const reuse = write('seed-reuse.mjs', compile(true, 'reuse'));
+  const noReuse = write('seed-no-reuse.mjs', compile(false, 'no-reuse'));
+  const reuseShared = write('seed-reuse-shared.mjs', compile(true, 'no-reuse'));
+  const native = write('seed-native.mjs', transformSync('seed.ts', source).code);
+  return {
+    reuse: (await import(reuse)) as SeedModule,
+    noReuse: (await import(noReuse)) as SeedModule,
+    reuseShared: (await import(reuseShared)) as SeedModule,
+    native: (await import(native)) as SeedModule,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Runs compiled `foo` to completion with the seed's synchronous driver; returns the await loop's ms. */
+function driveCompiled(seed: SeedModule, n: number): number {
+  return seed.driveSeed(n);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function heapUsed(): number {
+  (globalThis as unknown as { gc: () => void }).gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Average heap growth per suspension of one run of `foo(n)`, with no collection during it. */
+function heapPerSuspension(seed: SeedModule, n: number): number {
+  const before = heapUsed();
+  seed.driveSeed(n);
+  const after = process.memoryUsage().heapUsed;
+  return (after - before) / n;
+}
+
+async function measureTimes(variants: Variants, quick: boolean): Promise<void> {
+  const { reuse, noReuse, reuseShared, native } = variants;
+  const n = quick ? 200_000 : 10_000_000;
+  const calls = quick ? 200_000 : 10_000_000;
+  const repetitions = quick ? 3 : 7;
+  // Warm-up, as the seed does: many short runs first.
+  for (let i = 0; i < 1000; i++) {
+    driveCompiled(reuse, 100);
+    driveCompiled(noReuse, 100);
+    driveCompiled(reuseShared, 100);
+    await native.foo(100, undefined);
+    void reuse.callLoop(100);
+    await native.callLoop(100);
+  }
+  const times = { reuse: [] as number[], noReuse: [] as number[], reuseShared: [] as number[], native: [] as number[], callCompiled: [] as number[], callNative: [] as number[] };
+  for (let r = 0; r < repetitions; r++) {
+    times.reuse.push((driveCompiled(reuse, n) * 1e6) / n);
+    times.noReuse.push((driveCompiled(noReuse, n) * 1e6) / n);
+    times.reuseShared.push((driveCompiled(reuseShared, n) * 1e6) / n);
+    times.native.push(((await native.foo(n, undefined)) * 1e6) / n);
+    let start = performance.now();
+    const task = reuse.callLoop(calls);
+    if (!task.isCompleted || task.result !== calls) throw new Error('compiled call loop did not complete synchronously');
+    times.callCompiled.push(((performance.now() - start) * 1e6) / calls);
+    start = performance.now();
+    if ((await native.callLoop(calls)) !== calls) throw new Error('native call loop returned a wrong result');
+    times.callNative.push(((performance.now() - start) * 1e6) / calls);
+  }
+  const m = {
+    reuse: median(times.reuse),
+    noReuse: median(times.noReuse),
+    reuseShared: median(times.reuseShared),
+    native: median(times.native),
+    callCompiled: median(times.callCompiled),
+    callNative: median(times.callNative),
+  };
+  console.log(`reawait bench: Node ${process.version}, ${quick ? 'quick, ' : ''}median of ${repetitions} runs`);
+  console.log('');
+  console.log(`seed loop, ${n.toLocaleString('en-US')} suspensions per run       ns/suspension`);
+  console.log(`  compiled, continuation reused             ${fixed(m.reuse)}`);
+  console.log(`  compiled, new continuation per suspension ${fixed(m.noReuse)}`);
+  console.log(`  native async/await (await undefined)      ${fixed(m.native)}`);
+  console.log(`  compiled, reused, runtime shared with the variant above it  ${fixed(m.reuseShared)}`);
+  console.log(`  native / reused          ${ratio(m.native, m.reuse)}   (target >= 3x)`);
+  console.log(`  not reused / reused      ${ratio(m.noReuse, m.reuse)}   (target >= 1.3x)`);
+  console.log('');
+  console.log(`await of a compiled call completing synchronously, ${calls.toLocaleString('en-US')} calls    ns/call`);
+  console.log(`  compiled                                  ${fixed(m.callCompiled)}`);
+  console.log(`  native                                    ${fixed(m.callNative)}`);
+  console.log(`  native / compiled        ${ratio(m.callNative, m.callCompiled)}   (target >= 10x)`);
+}
+
+function fixed(x: number): string {
+  return x.toFixed(2).padStart(8);
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}x`;
+}
+
+async function measureHeap(): Promise<void> {
+  const { reuse, noReuse, cleanup } = await loadVariants();
+  try {
+    for (let i = 0; i < 1000; i++) {
+      driveCompiled(reuse, 100);
+      driveCompiled(noReuse, 100);
+    }
+    const suspensions = 1_000_000;
+    const heapReuse = median([1, 2, 3].map(() => heapPerSuspension(reuse, suspensions)));
+    const heapNoReuse = median([1, 2, 3].map(() => heapPerSuspension(noReuse, suspensions)));
+    console.log('');
+    console.log(`heap growth per suspension over ${suspensions.toLocaleString('en-US')} suspensions (no GC during the run)`);
+    console.log(`  compiled, continuation reused             ${fixed(heapReuse)} B   (target < 1 B)`);
+    console.log(`  compiled, new continuation per suspension ${fixed(heapNoReuse)} B   (target >= one continuation)`);
+  } finally {
+    cleanup();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--heap')) {
+  await measureHeap();
 }

@@ -3,8 +3,8 @@
  * they never clash with the user's identifiers.
  */
 export const RUNTIME_EXPORTS = [
-  'state', 'SUSPENDED', 'Signal', 'NO_EXCEPTION', 'FAST', 'DONE',
-  'awaitValue', 'settle', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'notCallable',
+  'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation',
+  'awaitValue', 'awaitNonAwaiter', 'waitOnAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'notCallable',
   'iterate', 'enumerate', 'step', 'close', 'closeOnThrow',
 ] as const;
 export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number];

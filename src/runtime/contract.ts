@@ -2,20 +2,26 @@
  * The objects shared by compiled code and the dispatcher. See docs/contract.md.
  */
 
-/** Header of every continuation; generated classes add the slots `s1..sN`. */
-export interface Continuation {
+/**
+ * Header of every continuation. Each compiled function's continuation class extends this one and
+ * adds its slots `s1..sN`, so the header is at the same offsets in all of them.
+ */
+export class Continuation {
   /** The caller's continuation, or null for the outermost frame of a task. */
-  next: Continuation | null;
+  next: Continuation | null = null;
   /** The fast entry to call to resume this frame (set by whoever called it). */
-  fn: ((this: Continuation) => unknown) | null;
+  fn: ((this: Continuation) => unknown) | null = null;
   /** Suspension point number (1..N) to resume at. */
   state: number;
   /** Result and exception slot indices for `state`: see flags.ts. */
   flags: number;
-  [slot: `s${number}`]: unknown;
+  constructor(state: number, flags: number) {
+    this.state = state;
+    this.flags = flags;
+  }
 }
 
-/** What a fast entry returns when it has not produced its value yet. */
+/** What a fast entry returns when it has not produced its value yet: one of two singletons. */
 export class Signal {
   private readonly kind: string;
   constructor(kind: string) {
@@ -26,22 +32,15 @@ export class Signal {
   }
 }
 
-/**
- * A fast entry returned a thenable (`return promise`): its caller must await it. Allocated only
- * on that path; never escapes to user code.
- */
-export class Adopt extends Signal {
-  readonly value: object;
-  readonly then: Function;
-  constructor(value: object, then: Function) {
-    super('adopt');
-    this.value = value;
-    this.then = then;
-  }
-}
-
 /** The frame suspended; the chain built so far is in `state.head` .. `state.tail`. */
 export const SUSPENDED: Signal = new Signal('suspended');
+
+/**
+ * The frame returned a thenable (`return promise`), left in `state.adopted`: its caller must
+ * await it. A marker rather than a wrapper object, so that a call site tells both signals from
+ * a value with two identity comparisons.
+ */
+export const ADOPTED: Signal = new Signal('adopted');
 
 /** Marks an empty exception slot (`throw undefined` is legal, so undefined cannot). */
 export const NO_EXCEPTION: object = Object.freeze({ toString: () => '[reawait no exception]' });
@@ -84,6 +83,9 @@ export interface RuntimeState {
   /** For a thenable: its `then`, read once as native `await` does. */
   waitThen: Function | null;
   waitKind: WaitKind;
+  /** With ADOPTED: the thenable returned, and its `then`. */
+  adopted: unknown;
+  adoptedThen: Function | null;
 }
 
 export const state: RuntimeState = {
@@ -93,4 +95,6 @@ export const state: RuntimeState = {
   waitOn: undefined,
   waitThen: null,
   waitKind: WAIT_NONE,
+  adopted: undefined,
+  adoptedThen: null,
 };

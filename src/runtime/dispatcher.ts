@@ -4,18 +4,18 @@
  *
  * Protocol (docs/contract.md):
  * - A fast entry returns its value, or a Signal: SUSPENDED (the chain it built is in
- *   `state.head`..`state.tail`, the leaf's wait in `state.waitOn`), or an Adopt (it returned a
- *   thenable, which its caller must await).
+ *   `state.head`..`state.tail`, the leaf's wait in `state.waitOn`), or ADOPTED (it returned a
+ *   thenable, left in `state.adopted`, which its caller must await).
  * - A suspending frame stores its live values in its continuation and calls `suspend(k)`, which
  *   links it behind the chain; the caller that received SUSPENDED from a fast call sets the
  *   callee continuation's `fn` (`settle`), since only the caller knows which function it called.
  */
 import {
-  Adopt,
+  ADOPTED,
   type Awaiter,
   type Continuation,
   GET_AWAITER,
-  Signal,
+  type Signal,
   SUSPENDED,
   state,
   WAIT_AWAITER,
@@ -23,12 +23,12 @@ import {
   WAIT_THENABLE,
 } from './contract.js';
 import { exceptionSlotOf, resultSlotOf, slotName } from './flags.js';
-import { Task } from './task.js';
+import { isTask, Task } from './task.js';
 
 const promiseThen = Promise.prototype.then;
 const slotNames: string[] = [];
 function slotKey(index: number): string {
-  return slotNames[index] ??= slotName(index);
+  return (slotNames[index] ??= slotName(index));
 }
 
 /** The leaf suspends: nothing below it in the chain. */
@@ -47,15 +47,44 @@ function beginLeafWait(waitOn: unknown, then: Function | null, kind: typeof WAIT
  */
 export function awaitValue(value: unknown): unknown {
   if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return value;
-  if (value instanceof Task) {
+  return awaitObject(value as object);
+}
+
+function awaitObject(value: object): unknown {
+  if ((value as { [GET_AWAITER]?: unknown })[GET_AWAITER] !== undefined) {
+    const awaiter = (value as { [GET_AWAITER](): Awaiter })[GET_AWAITER]();
+    if (awaiter.isCompleted) return awaiter.getResult();
+    return waitOnAwaiter(awaiter);
+  }
+  return awaitNonAwaiter(value);
+}
+
+/**
+ * The leaf suspends on an incomplete awaiter. Compiled await sites run the awaiter protocol
+ * themselves (so that each site has its own inline caches) and call this to suspend.
+ */
+export function waitOnAwaiter(awaiter: Awaiter): Signal {
+  return beginLeafWait(awaiter, null, WAIT_AWAITER);
+}
+
+/**
+ * A non-call await site suspends: it is always the leaf, so its continuation is the whole chain
+ * so far. One call records the wait and links the frame.
+ */
+export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
+  k.next = null;
+  state.head = k;
+  state.tail = k;
+  state.waitOn = awaiter;
+  state.waitKind = WAIT_AWAITER;
+  return SUSPENDED;
+}
+
+/** `await value` for an object that is not an awaiter: a Task, a thenable, or a plain object. */
+export function awaitNonAwaiter(value: object): unknown {
+  if (isTask(value)) {
     if (value.isCompleted) return value.result;
     return beginLeafWait(value, promiseThen, WAIT_THENABLE);
-  }
-  const getAwaiter = (value as { [GET_AWAITER]?: unknown })[GET_AWAITER];
-  if (getAwaiter !== undefined) {
-    const awaiter = (getAwaiter as () => Awaiter).call(value);
-    if (awaiter.isCompleted) return awaiter.getResult();
-    return beginLeafWait(awaiter, null, WAIT_AWAITER);
   }
   const then = (value as { then?: unknown }).then;
   if (typeof then !== 'function') return value;
@@ -72,15 +101,18 @@ export function settle(signal: Signal, callee: unknown): unknown {
     if (tail !== null && tail.fn === null) tail.fn = callee as Continuation['fn'];
     return SUSPENDED;
   }
-  return awaitAdopted(signal as Adopt);
+  return awaitAdopted();
 }
 
-function awaitAdopted(adopt: Adopt): unknown {
-  const value = adopt.value;
-  if (value instanceof Task && value.isCompleted && !value.isFaulted) return value.result;
-  // A thenable returned by an async function is always awaited (a failed Task must reject
-  // asynchronously, exactly like the native `return promise`).
-  return beginLeafWait(value, adopt.then, WAIT_THENABLE);
+/** Awaits the thenable a frame returned (in `state.adopted`). */
+function awaitAdopted(): unknown {
+  const value = state.adopted;
+  const then = state.adoptedThen!;
+  state.adopted = undefined;
+  state.adoptedThen = null;
+  if (isTask(value) && value.isCompleted && !value.isFaulted) return value.result;
+  // Anything else is awaited: a failed Task rejects asynchronously, as `return promise` does.
+  return beginLeafWait(value, then, WAIT_THENABLE);
 }
 
 /** Links the suspending frame's continuation behind the chain built so far. */
@@ -93,104 +125,176 @@ export function suspend(k: Continuation): Signal {
   return SUSPENDED;
 }
 
-/** `return value` in a compiled function: a thenable becomes an Adopt for the caller to await. */
+/** `return value` in a compiled function: a thenable is handed to the caller to await. */
 export function ret(value: unknown): unknown {
   if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return value;
   const then = (value as { then?: unknown }).then;
   if (typeof then !== 'function') return value;
-  return new Adopt(value as object, then);
+  state.adopted = value;
+  state.adoptedThen = then;
+  return ADOPTED;
 }
 
-/** A task whose chain is suspended, with what it waits on. */
+/** A task whose chain of continuations is suspended, and what it waits on. */
 class Suspension {
   readonly task: Task<unknown> = new Task();
   head: Continuation | null = null;
   waitOn: unknown = undefined;
-  waitKind: number = WAIT_NONE;
-  /** Registering a wake-up may complete it synchronously: then the loop goes on instead of recursing. */
-  registering = false;
-  readyWhileRegistering = false;
   waiting = false;
+  /** A wake-up that came while the wait was being registered: the loop goes on instead of recursing. */
+  registering = false;
+  ready = false;
   readyValue: unknown = undefined;
   readyIsError = false;
-  #onFulfilled: ((value: unknown) => void) | null = null;
-  #onRejected: ((error: unknown) => void) | null = null;
-  #onAwaiterCompleted: (() => void) | null = null;
+  /** Wake-up callbacks, made once per task and reused at every suspension (plain fields: a lazy getter costs more than the whole resumption). */
+  onFulfilled: ((value: unknown) => void) | null = null;
+  onRejected: ((error: unknown) => void) | null = null;
+  onAwaiterCompleted: (() => void) | null = null;
 
-  get onFulfilled(): (value: unknown) => void {
-    return (this.#onFulfilled ??= (value: unknown) => this.wake(value, false));
-  }
-  get onRejected(): (error: unknown) => void {
-    return (this.#onRejected ??= (error: unknown) => this.wake(error, true));
-  }
-  get onAwaiterCompleted(): () => void {
-    return (this.#onAwaiterCompleted ??= () => this.wakeFromAwaiter());
-  }
-
+  /** The awaiter completed: resume the chain inline, synchronously. */
   wakeFromAwaiter(): void {
-    if (!this.waiting || this.waitKind !== WAIT_AWAITER) {
+    if (!this.waiting) {
       throw new Error('reawait: an awaiter called its completion callback when nothing was waiting on it');
     }
     const awaiter = this.waitOn as Awaiter;
+    this.waiting = false;
+    this.waitOn = undefined;
     let value: unknown;
-    let isError = false;
     try {
       value = awaiter.getResult();
     } catch (error) {
-      value = error;
-      isError = true;
+      this.resume(error, true);
+      return;
     }
-    this.wake(value, isError);
+    const k = this.head!;
+    if (this.registering || k.flags !== 0) {
+      this.resume(value, false);
+      return;
+    }
+    // Fast path, the common loop: the innermost frame takes no value (the await's result is
+    // unused and it is not in a try), so it resumes directly; if it suspends again by itself
+    // on an awaiter, it is parked again at once. Anything else goes to the general loop.
+    const next = k.next;
+    let returned: unknown;
+    state.k = k;
+    try {
+      returned = k.fn!();
+    } catch (error) {
+      state.k = null;
+      this.head = next;
+      this.resume(error, true);
+      return;
+    }
+    if (returned === SUSPENDED && state.tail === k) {
+      if (park(this)) this.resume(this.takeReady(), this.readyIsError);
+      return;
+    }
+    this.head = next;
+    if (returned === SUSPENDED) {
+      const tail = state.tail!;
+      tail.fn ??= k.fn;
+      tail.next = next;
+      if (park(this)) this.resume(this.takeReady(), this.readyIsError);
+    } else if (returned === ADOPTED) {
+      this.resumeAdopted(next);
+    } else {
+      this.resume(returned, false);
+    }
+  }
+
+  private takeReady(): unknown {
+    const value = this.readyValue;
+    this.readyValue = undefined;
+    return value;
+  }
+
+  /** Frame k finished by returning a thenable: its caller `next` awaits it. */
+  private resumeAdopted(next: Continuation | null): void {
+    const settled = awaitAdopted();
+    if (settled !== SUSPENDED) {
+      this.resume(settled, false);
+      return;
+    }
+    if (next === null) {
+      adoptIntoTask(this);
+      return;
+    }
+    state.head = next;
+    if (park(this)) this.resume(this.takeReady(), this.readyIsError);
   }
 
   wake(value: unknown, isError: boolean): void {
     if (!this.waiting) return;
     this.waiting = false;
     this.waitOn = undefined;
+    this.resume(value, isError);
+  }
+
+  private resume(value: unknown, isError: boolean): void {
     if (this.registering) {
-      this.readyWhileRegistering = true;
+      this.ready = true;
       this.readyValue = value;
       this.readyIsError = isError;
       return;
     }
-    runGuarded(this, value, isError);
+    // A fault inside the dispatcher itself rejects the task, never loses it.
+    try {
+      run(this, value, isError);
+    } catch (fault) {
+      this.task.settleRejected(fault);
+    }
   }
 }
 
-/** A fault inside the dispatcher itself must reject the task, never lose it. */
-function runGuarded(suspension: Suspension, value: unknown, isError: boolean): void {
-  try {
-    run(suspension, value, isError);
-  } catch (fault) {
-    suspension.task.settleRejected(fault);
-  }
+/**
+ * The wake-up callbacks of a task, made on its first suspension. A separate function: a closure
+ * created inside `park` would make V8 allocate a context for every call of it.
+ */
+function makeCallbacks(suspension: Suspension): Suspension {
+  suspension.onAwaiterCompleted = () => suspension.wakeFromAwaiter();
+  suspension.onFulfilled = (value: unknown) => suspension.wake(value, false);
+  suspension.onRejected = (error: unknown) => suspension.wake(error, true);
+  return suspension;
 }
 
-/** Takes the chain just built (in `state`) into the suspension and registers its wake-up. */
-function park(suspension: Suspension): void {
+/**
+ * Takes the wait recorded in `state` into the suspension and registers its wake-up. Returns
+ * true if the wait completed while it was being registered (the value is then in `ready*`).
+ */
+function park(suspension: Suspension): boolean {
+  const waitOn = state.waitOn;
   suspension.head = state.head;
-  suspension.waitOn = state.waitOn;
-  suspension.waitKind = state.waitKind;
-  const then = state.waitThen;
-  state.head = state.tail = null;
+  suspension.waitOn = waitOn;
   state.waitOn = undefined;
-  state.waitThen = null;
-  state.waitKind = WAIT_NONE;
   suspension.waiting = true;
   suspension.registering = true;
-  try {
-    if (suspension.waitKind === WAIT_AWAITER) {
-      (suspension.waitOn as Awaiter).onCompleted(suspension.onAwaiterCompleted);
-    } else if (then === promiseThen) {
-      promiseThen.call(suspension.waitOn, suspension.onFulfilled, suspension.onRejected);
-    } else {
-      callForeignThen(suspension, suspension.waitOn, then!);
+  if (state.waitKind === WAIT_AWAITER) {
+    const callback = suspension.onAwaiterCompleted ?? makeCallbacks(suspension).onAwaiterCompleted!;
+    try {
+      (waitOn as Awaiter).onCompleted(callback);
+    } catch (error) {
+      // A throwing awaiter: the error is thrown at the await, like a rejection.
+      suspension.wake(error, true);
     }
+  } else {
+    registerThenable(suspension, waitOn, state.waitThen!);
+  }
+  suspension.registering = false;
+  if (!suspension.ready) return false;
+  suspension.ready = false;
+  return true;
+}
+
+function registerThenable(suspension: Suspension, thenable: unknown, then: Function): void {
+  if (then !== promiseThen) {
+    callForeignThen(suspension, thenable, then);
+    return;
+  }
+  const onFulfilled = suspension.onFulfilled ?? makeCallbacks(suspension).onFulfilled!;
+  try {
+    promiseThen.call(thenable, onFulfilled, suspension.onRejected);
   } catch (error) {
-    // A throwing awaiter: the error is thrown at the await, like a rejection.
     suspension.wake(error, true);
-  } finally {
-    suspension.registering = false;
   }
 }
 
@@ -247,71 +351,68 @@ function resolveForeign(suspension: Suspension, value: unknown): void {
  * Iterative: no stack growth per frame or per resumption.
  */
 function run(suspension: Suspension, value: unknown, isError: boolean): void {
+  let k = suspension.head;
   for (;;) {
-    let k = suspension.head;
-    for (;;) {
-      if (k === null) {
-        if (isError) suspension.task.settleRejected(value);
-        else suspension.task.settleFulfilled(value);
-        return;
+    if (k === null) {
+      if (isError) suspension.task.settleRejected(value);
+      else suspension.task.settleFulfilled(value);
+      return;
+    }
+    const flags = k.flags;
+    if (isError) {
+      const exceptionSlot = exceptionSlotOf(flags);
+      if (exceptionSlot === 0) {
+        k = k.next; // this frame awaited outside any try: the exception passes through
+        continue;
       }
-      if (isError) {
-        const exceptionSlot = exceptionSlotOf(k.flags);
-        if (exceptionSlot === 0) {
-          k = k.next; // this frame awaited outside any try: the exception passes through
-          continue;
-        }
-        (k as unknown as Record<string, unknown>)[slotKey(exceptionSlot)] = value;
-      } else {
-        const resultSlot = resultSlotOf(k.flags);
-        if (resultSlot !== 0) (k as unknown as Record<string, unknown>)[slotKey(resultSlot)] = value;
-      }
-      const next = k.next;
-      let returned: unknown;
-      state.k = k;
-      try {
-        returned = k.fn!.call(k);
-      } catch (error) {
-        state.k = null;
-        value = error;
-        isError = true;
+      (k as unknown as Record<string, unknown>)[slotKey(exceptionSlot)] = value;
+    } else if (flags !== 0) {
+      const resultSlot = resultSlotOf(flags);
+      if (resultSlot !== 0) (k as unknown as Record<string, unknown>)[slotKey(resultSlot)] = value;
+    }
+    const next = k.next;
+    let returned: unknown;
+    state.k = k;
+    try {
+      returned = k.fn!(); // `this` is k, as the fast entry expects
+    } catch (error) {
+      state.k = null;
+      value = error;
+      isError = true;
+      k = next;
+      continue;
+    }
+    if (returned === SUSPENDED) {
+      // Frames below k, then k itself, suspended again: re-attach the rest of the chain.
+      // Without reuse, k's frame suspended into a new continuation: it resumes the same way.
+      const tail = state.tail!;
+      tail.fn ??= k.fn;
+      tail.next = next;
+    } else if (returned === ADOPTED) {
+      const settled = awaitAdopted();
+      if (settled !== SUSPENDED) {
+        value = settled;
+        isError = false;
         k = next;
         continue;
       }
-      if (returned instanceof Signal) {
-        if (returned === SUSPENDED) {
-          // Frames below k, then k itself, suspended again: re-attach the rest of the chain.
-          // Without reuse, k's frame suspended into a new continuation: it resumes the same way.
-          const tail = state.tail!;
-          tail.fn ??= k.fn;
-          tail.next = next;
-        } else {
-          const settled = awaitAdopted(returned as Adopt);
-          if (settled !== SUSPENDED) {
-            value = settled;
-            isError = false;
-            k = next;
-            continue;
-          }
-          state.head = next; // k is finished: the chain to wake is its caller's
-          if (next === null) {
-            // The outermost frame returned a pending thenable: the task adopts it.
-            adoptIntoTask(suspension);
-            return;
-          }
-        }
-        park(suspension);
-        if (!suspension.readyWhileRegistering) return;
-        suspension.readyWhileRegistering = false;
-        value = suspension.readyValue;
-        isError = suspension.readyIsError;
-        suspension.readyValue = undefined;
-        break; // resume the new head
+      if (next === null) {
+        // The outermost frame returned a pending thenable: the task adopts it.
+        adoptIntoTask(suspension);
+        return;
       }
+      state.head = next; // k is finished: the chain to wake is its caller's
+    } else {
       value = returned;
       isError = false;
       k = next;
+      continue;
     }
+    if (!park(suspension)) return;
+    value = suspension.readyValue;
+    isError = suspension.readyIsError;
+    suspension.readyValue = undefined;
+    k = suspension.head;
   }
 }
 
@@ -337,30 +438,40 @@ type FastEntry = (...args: never[]) => unknown;
 
 /** The public face of a compiled function: runs the fast entry and wraps the outcome in a Task. */
 export function start(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown>): Task<unknown> {
+  // A face may run inside a `finally` between a `return promise` and its caller: that frame's
+  // adopted value must survive.
+  const outerAdopted = state.adopted;
+  const outerAdoptedThen = state.adoptedThen;
+  const task = startTask(fast, thisArg, args);
+  state.adopted = outerAdopted;
+  state.adoptedThen = outerAdoptedThen;
+  return task;
+}
+
+function startTask(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown>): Task<unknown> {
   let returned: unknown;
   try {
     returned = Reflect.apply(fast, thisArg, args);
   } catch (error) {
     return Task.fromError(error);
   }
-  if (!(returned instanceof Signal)) return Task.fromResult(returned);
+  if (returned !== SUSPENDED && returned !== ADOPTED) return Task.fromResult(returned);
   const suspension = new Suspension();
-  if (returned === SUSPENDED) {
-    state.tail!.fn ??= fast as Continuation['fn'];
-    state.tail!.next = null;
-  } else {
-    const settled = awaitAdopted(returned as Adopt);
+  if (returned === ADOPTED) {
+    const settled = awaitAdopted();
     if (settled !== SUSPENDED) return Task.fromResult(settled);
     adoptIntoTask(suspension);
     return suspension.task;
   }
-  park(suspension);
-  if (suspension.readyWhileRegistering) {
-    suspension.readyWhileRegistering = false;
+  const tail = state.tail!;
+  tail.fn ??= fast as Continuation['fn'];
+  tail.next = null;
+  if (park(suspension)) {
     const value = suspension.readyValue;
     suspension.readyValue = undefined;
-    runGuarded(suspension, value, suspension.readyIsError);
+    suspension.registering = false;
+    suspension.waiting = true;
+    suspension.wake(value, suspension.readyIsError);
   }
   return suspension.task;
 }
-

@@ -7,8 +7,8 @@ export { yieldNow } from './yield.js';
 export {
   type Awaitable,
   type Awaiter,
-  type Continuation,
-  Adopt,
+  Continuation,
+  ADOPTED,
   FAST,
   GET_AWAITER,
   NO_EXCEPTION,
@@ -16,7 +16,7 @@ export {
   SUSPENDED,
   state,
 } from './contract.js';
-export { awaitValue, ret, settle, start, suspend } from './dispatcher.js';
+export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter, waitOnAwaiter } from './dispatcher.js';
 export { fn, method, methods } from './face.js';
 export { close, closeOnThrow, DONE, enumerate, iterate, notCallable, step } from './iteration.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

@@ -193,7 +193,7 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   if (lowered.argumentsValue) locals.push(`${lowered.argumentsValue.name} = arguments`);
   for (const value of lowered.values) if (value.binding === null) locals.push(value.name);
   const maxArgs = Math.max(0, ...lowered.states.map((site) => site.call?.args.length ?? 0));
-  for (const scratch of ['r', 'c', 'f', 'o', 'e', 'x', 'd']) locals.push(names.scratch(scratch));
+  for (const scratch of ['r', 'c', 'f', 'o', 'e', 'x', 'd', 'w']) locals.push(names.scratch(scratch));
   for (let i = 0; i < maxArgs; i++) locals.push(names.scratch(`a${i}`));
   output.gen(`{ let ${locals.join(', ')}; `, fn.body.start);
   output.gen(`if (${k} !== null) { ${names.runtime('state')}.k = null; ${s} = ${k}.state; switch (${s}) { `);
@@ -210,7 +210,9 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
 function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: number) => string {
   const layout = plan.layout!;
   const base = context.names.continuationClass();
-  const header = 'this.next = null; this.fn = null; this.state = state; this.flags = flags;';
+  // Every continuation extends the runtime's Continuation, so the header that the dispatcher
+  // reads sits at the same offsets whatever the function.
+  const extendsBase = `extends ${context.names.runtime('Continuation')}`;
   const none = context.names.runtime('NO_EXCEPTION');
   if (plan.reuse) {
     const params: string[] = [];
@@ -219,7 +221,7 @@ function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: 
       params.push(`s${slot}`);
       fields.push(`this.s${slot} = s${slot};`);
     }
-    context.header.push(`function ${base}(state, flags${params.map((p) => `, ${p}`).join('')}) { ${header} ${fields.join(' ')} }`);
+    context.header.push(`class ${base} ${extendsBase} { constructor(state, flags${params.map((p) => `, ${p}`).join('')}) { super(state, flags); ${fields.join(' ')} } }`);
     return () => base;
   }
   for (const point of layout.points) {
@@ -232,7 +234,7 @@ function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: 
       params.push(`s${slot}`);
       fields.push(`this.s${slot} = s${slot};`);
     }
-    context.header.push(`function ${base}_${point.site.state}(state, flags${params.map((p) => `, ${p}`).join('')}) { ${header} ${fields.join(' ')} }`);
+    context.header.push(`class ${base}_${point.site.state} ${extendsBase} { constructor(state, flags${params.map((p) => `, ${p}`).join('')}) { super(state, flags); ${fields.join(' ')} } }`);
   }
   return (state) => `${base}_${state}`;
 }

@@ -369,7 +369,7 @@ export class ItemEmitter {
     const names = this.names;
     const result = site.result ? site.result.name : this.scratchName('r');
     this.gen(`if (${s} === 0) { `, site.position);
-    let suspendedTest: string;
+    let suspendedTest = '';
     if (site.call) {
       const call = site.call;
       const c = this.scratchName('c');
@@ -395,16 +395,42 @@ export class ItemEmitter {
         `${result} = (${f} = typeof ${c} === "function" ? ${c}[${names.runtime('FAST')}] : undefined) !== undefined ? ${f}.call(${receiver}${argList}) : ` +
           `${names.runtime('awaitValue')}(typeof ${c} === "function" ? ${c}.call(${receiver}${argList}) : ${names.runtime('notCallable')}(${JSON.stringify(call.calleeText)})); `,
       );
-      suspendedTest = `${result} instanceof ${names.runtime('Signal')} && (${result} = ${names.runtime('settle')}(${result}, ${f})) === ${names.runtime('SUSPENDED')}`;
+      const suspended = names.runtime('SUSPENDED');
+      suspendedTest = `(${result} === ${suspended} || ${result} === ${names.runtime('ADOPTED')}) && (${result} = ${names.runtime('settle')}(${result}, ${f})) === ${suspended}`;
     } else {
-      this.gen(`${result} = ${names.runtime('awaitValue')}(`);
+      // The awaiter protocol runs here rather than in a shared helper, so that this site's
+      // inline caches see only what this site awaits.
+      const awaiter = this.scratchName('w');
+      const getAwaiter = names.runtime('GET_AWAITER');
+      this.gen(`${result} = `);
       this.chunks(site.operand!);
-      this.gen('); ');
-      suspendedTest = `${result} === ${names.runtime('SUSPENDED')}`;
+      // An incomplete awaiter leaves its awaiter in `w` and the result undefined; anything
+      // else that suspends leaves SUSPENDED.
+      this.gen(
+        `; ${awaiter} = undefined; if ((typeof ${result} === "object" && ${result} !== null) || typeof ${result} === "function") { ` +
+          `if (${result}[${getAwaiter}] !== undefined) { ${awaiter} = ${result}[${getAwaiter}](); ` +
+          `if (${awaiter}.isCompleted) { ${result} = ${awaiter}.getResult(); ${awaiter} = undefined; } } ` +
+          `else ${result} = ${names.runtime('awaitNonAwaiter')}(${result}); } `,
+      );
+      this.gen(`if (${awaiter} !== undefined || ${result} === ${names.runtime('SUSPENDED')}) { `);
+      this.save(point);
+      this.gen(
+        `return ${awaiter} !== undefined ? ${names.runtime('suspendOnAwaiter')}(${k}, ${awaiter}) : ${names.runtime('suspend')}(${k}); } ` +
+          `} else if (${s} === ${site.state}) { ${s} = 0; `,
+      );
+      this.resumeSite(site, point);
+      return;
     }
     this.gen(`if (${suspendedTest}) { `);
     this.save(point);
     this.gen(`return ${names.runtime('suspend')}(${k}); } } else if (${s} === ${site.state}) { ${s} = 0; `);
+    this.resumeSite(site, point);
+  }
+
+  /** What a site does when the activation resumes at it: deliver the exception or the value. */
+  private resumeSite(site: SiteItem, point: PointLayout): void {
+    const k = this.k;
+    const names = this.names;
     if (point.exceptionSlot !== 0) {
       const e = this.scratchName('x');
       const slot = `${k}.s${point.exceptionSlot}`;
