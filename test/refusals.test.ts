@@ -1,0 +1,399 @@
+/**
+ * Constructs that reawait does not support yet must be refused by `transform()` with a
+ * CompileError whose message starts with `program.ts:LINE:COLUMN:` (1-based, in the user's
+ * original text) and names the construct. Syntax errors are CompileErrors too.
+ *
+ * Positions are computed from the source text: `at(source, marker, offset)` is where the
+ * `marker` text starts (plus `offset` characters).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CompileError, transform } from '../src/compiler/index.ts';
+
+const TODO = { todo: 'see BUGS.md' };
+
+/** 1-based line and column of the first occurrence of `marker` in `source`, plus `offset` characters. */
+function at(source: string, marker: string, offset = 0): { line: number; column: number } {
+  const index = source.indexOf(marker);
+  assert.ok(index >= 0, `marker ${JSON.stringify(marker)} not in the source`);
+  assert.equal(source.indexOf(marker, index + 1), -1, `marker ${JSON.stringify(marker)} is not unique`);
+  const before = source.slice(0, index + offset);
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return { line, column };
+}
+
+interface Refusal {
+  /** The source: its first line is line 1. */
+  source: string;
+  /** Where the error must point: the start of this (unique) text of the source. */
+  marker: string;
+  offset?: number;
+  /** The message must contain this (it names the construct). */
+  names: RegExp;
+  filename?: string;
+}
+
+function refuse({ source, marker, offset = 0, names, filename = 'program.ts' }: Refusal): void {
+  const { line, column } = at(source, marker, offset);
+  for (const reuseContinuations of [true, false]) {
+    let caught: unknown;
+    try {
+      transform(source, { filename, reuseContinuations });
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught !== undefined, 'transform() accepted the source');
+    assert.ok(caught instanceof CompileError, `not a CompileError: ${String(caught)}`);
+    const prefix = `${filename}:${line}:${column}: `;
+    assert.ok(caught.message.startsWith(prefix), `expected the message to start with ${JSON.stringify(prefix)}: ${JSON.stringify(caught.message)}`);
+    assert.match(caught.message, names);
+    assert.equal(caught.filename, filename);
+    assert.equal(caught.line, line);
+    assert.equal(caught.column, column);
+  }
+}
+
+function accepts(source: string, filename = 'program.ts'): void {
+  assert.doesNotThrow(() => transform(source, { filename }));
+}
+
+// ------------------------------------------------------------------------------------------
+describe('unsupported constructs are refused with their position', () => {
+  test('await inside finally', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<number>) {',
+        '  try {',
+        '    return 1;',
+        '  } finally {',
+        '    await p;',
+        '  }',
+        '}',
+      ].join('\n'),
+      marker: '{\n    await p;',
+      names: /await inside `finally`/,
+    }));
+
+  test('await inside finally, nested in a block of the finally, JavaScript', () =>
+    refuse({
+      source: [
+        'export async function f(p) {',
+        '  let x = 0;',
+        '  try { x = await p; } catch { x = -1; } finally { if (x) { await p; } }',
+        '  return x;',
+        '}',
+      ].join('\n'),
+      marker: '{ if (x)',
+      names: /await inside `finally`/,
+      filename: 'program.js',
+    }));
+
+  test('for await', () =>
+    refuse({
+      source: [
+        'const items: string[] = [];',
+        'export async function f(xs: AsyncIterable<string>) {',
+        '  for await (const x of xs) items.push(x);',
+        '}',
+      ].join('\n'),
+      marker: 'for await',
+      names: /`for await`/,
+    }));
+
+  test('await inside a case test', () =>
+    refuse({
+      source: [
+        'async function g(): Promise<number> { return 1; }',
+        'export async function f(x: number) {',
+        '  switch (x) {',
+        '    case 0: return "zero";',
+        '    case await g(): return "one";',
+        '  }',
+        '}',
+      ].join('\n'),
+      marker: 'await g():',
+      names: /await inside a `case` test/,
+    }));
+
+  test('await inside an optional chain (member access on an awaited value), JavaScript', () =>
+    refuse({
+      source: [
+        'export async function f(o) {',
+        '  const v = (await o)?.p?.q;',
+        '  return v;',
+        '}',
+      ].join('\n'),
+      marker: '(await o)?.p?.q',
+      names: /await inside an optional chain/,
+      filename: 'program.js',
+    }));
+
+  test('await inside an optional chain (member access on an awaited value), TypeScript', TODO, () =>
+    refuse({
+      source: [
+        'type O = { p?: { q: number } } | null;',
+        'export async function f(o: Promise<O>) {',
+        '  const v = (await o)?.p?.q;',
+        '  return v;',
+        '}',
+      ].join('\n'),
+      marker: '(await o)?.p?.q',
+      names: /await inside an optional chain/,
+    }));
+
+  test('await inside an optional chain (awaited computed key)', () =>
+    refuse({
+      source: [
+        'export async function f(o: any, k: Promise<string>) {',
+        '  return o?.[await k];',
+        '}',
+      ].join('\n'),
+      marker: 'o?.[await k]',
+      names: /await inside an optional (chain|call)/,
+    }));
+
+  test('await inside an optional chain (optional call with an awaited argument)', () =>
+    refuse({
+      source: [
+        'export async function f(g: ((n: number) => number) | undefined, n: Promise<number>) {',
+        '  return g?.(await n);',
+        '}',
+      ].join('\n'),
+      marker: 'g?.(await n)',
+      names: /await inside an optional (chain|call)/,
+    }));
+
+  test('a closure capturing a variable reassigned in an async function that awaits', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<number>) {',
+        '  let count = 0;',
+        '  const read = () => count;',
+        '  count = await p;',
+        '  return read();',
+        '}',
+      ].join('\n'),
+      marker: 'count;',
+      names: /closure that captures 'count', which is reassigned/,
+    }));
+
+  test('a closure reassigning a variable of an async function that awaits', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<number>) {',
+        '  let total = 0;',
+        '  [1, 2].forEach((n) => { total += n; });',
+        '  await p;',
+        '  return total;',
+        '}',
+      ].join('\n'),
+      marker: 'total += n',
+      names: /closure that captures 'total', which is reassigned/,
+    }));
+
+  test('a closure capturing a parameter that is never reassigned is accepted', TODO, () =>
+    accepts([
+      'export async function f(x: number, p: Promise<void>) {',
+      '  const twice = () => x * 2;',
+      '  await p;',
+      '  return twice();',
+      '}',
+    ].join('\n')));
+
+  test('super in an async method that awaits', () =>
+    refuse({
+      source: [
+        'class A { hello() { return "a"; } }',
+        'export class B extends A {',
+        '  async hello(p: Promise<void>) {',
+        '    await p;',
+        '    return super.hello() + "b";',
+        '  }',
+        '}',
+      ].join('\n'),
+      marker: 'super.hello()',
+      names: /`super`/,
+    }));
+
+  test('super in an async object-literal method that awaits', () =>
+    refuse({
+      source: [
+        'const base = { name() { return "base"; } };',
+        'export const o = {',
+        '  __proto__: base,',
+        '  async name2(p) { await p; return super.name(); },',
+        '};',
+      ].join('\n'),
+      marker: 'super.name()',
+      names: /`super`/,
+      filename: 'program.js',
+    }));
+
+  test('super in an async method that does not await is accepted', () =>
+    accepts([
+      'class A { hello() { return "a"; } }',
+      'export class B extends A { async hello() { return super.hello() + "b"; } }',
+    ].join('\n')));
+
+  test('new.target in an async function that awaits', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<void>) {',
+        '  await p;',
+        '  return new.target;',
+        '}',
+      ].join('\n'),
+      marker: 'new.target',
+      names: /`new\.target`/,
+    }));
+
+  test('await inside a destructuring default', () =>
+    refuse({
+      source: [
+        'export async function f(o: { a?: number }, d: Promise<number>) {',
+        '  const { a = await d } = o;',
+        '  return a;',
+        '}',
+      ].join('\n'),
+      marker: '{ a = await d }',
+      names: /await inside a destructuring default or computed key/,
+    }));
+
+  test('await inside a tagged template', () =>
+    refuse({
+      source: [
+        'const tag = (s: TemplateStringsArray, ...v: unknown[]) => v;',
+        'export async function f(p: Promise<number>) {',
+        '  return tag`value ${await p}`;',
+        '}',
+      ].join('\n'),
+      marker: 'tag`value',
+      names: /await inside a tagged template/,
+    }));
+
+  test('a lexical declaration directly inside a switch that awaits', () =>
+    refuse({
+      source: [
+        'export async function f(x: number, p: Promise<number>) {',
+        '  switch (x) {',
+        '    case 1:',
+        '      let y = await p;',
+        '      return y;',
+        '  }',
+        '}',
+      ].join('\n'),
+      marker: 'let y',
+      names: /lexical declaration directly inside a `switch`/,
+    }));
+
+  test('an async method with a computed name', () =>
+    refuse({
+      source: [
+        'const key = "m";',
+        'export const o = {',
+        '  async [key]() { return 1; },',
+        '};',
+      ].join('\n'),
+      marker: '[key]()',
+      offset: 1,
+      names: /computed name/,
+    }));
+
+  test('a private async method', () =>
+    refuse({
+      source: [
+        'export class C {',
+        '  async #m() { return 1; }',
+        '  run() { return this.#m(); }',
+        '}',
+      ].join('\n'),
+      marker: '#m() {',
+      names: /private async method/,
+    }));
+
+  test('the position is in the original TypeScript even after type-only lines', () =>
+    refuse({
+      source: [
+        'interface Shape {',
+        '  kind: string;',
+        '  size: number;',
+        '}',
+        'type Maybe<T> = T | undefined;',
+        'export async function f(xs: AsyncIterable<Shape>, y: Maybe<number>): Promise<number> {',
+        '  let total: number = y ?? 0;',
+        '  for await (const x of xs) total += x.size;',
+        '  return total;',
+        '}',
+      ].join('\n'),
+      marker: 'for await',
+      names: /`for await`/,
+    }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('syntax errors', () => {
+  test('a syntax error in TypeScript', () =>
+    refuse({
+      source: [
+        'export async function f() {',
+        '  const x = 1;',
+        '  return x +;',
+        '}',
+      ].join('\n'),
+      marker: ';\n}',
+      names: /./,
+    }));
+
+  test('a syntax error in JavaScript', () =>
+    refuse({
+      source: [
+        'export async function f(p) {',
+        '  await p;',
+        '  const = 1;',
+        '}',
+      ].join('\n'),
+      marker: '= 1',
+      names: /./,
+      filename: 'program.js',
+    }));
+
+  test('a syntax error after type annotations on the same line', () =>
+    refuse({
+      source: [
+        'type N = number;',
+        'export async function f(a: N, b: N): Promise<N> { return a + b }',
+        'export const g = (x: number): number => { return x * } ;',
+      ].join('\n'),
+      marker: '} ;',
+      names: /./,
+    }));
+
+  test('an early error (a redeclared let) is a CompileError too', TODO, () =>
+    refuse({
+      source: [
+        'export async function f(p) {',
+        '  let a = await p;',
+        '  let a = 2;',
+        '  return a;',
+        '}',
+      ].join('\n'),
+      marker: 'a = 2',
+      names: /already been declared|redeclar/i,
+      filename: 'program.js',
+    }));
+
+  test('await outside an async function, in a nested plain function', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<number>) {',
+        '  function inner() {',
+        '    return await p;',
+        '  }',
+        '  return inner();',
+        '}',
+      ].join('\n'),
+      marker: 'await p',
+      names: /./,
+    }));
+});

@@ -1,0 +1,1888 @@
+/**
+ * End-to-end differential tests: every program runs natively and compiled (with and without
+ * continuation reuse); the logs and outcomes must be identical. Programs never depend on the
+ * interleaving of concurrent tasks (see README, "How timing differs from native await").
+ *
+ * The prelude (test/support/semantics.ts) provides `later`, `failLater` (native promises that
+ * settle after a timer), `slow`, `boom` (compiled callees that suspend) and `quick` (a compiled
+ * callee that completes synchronously).
+ */
+import { describe, test } from 'node:test';
+import { compiledOnly, same, type SameOptions } from './support/semantics.ts';
+
+const TODO = { todo: 'see BUGS.md' };
+
+/**
+ * Registers a program twice: with WAIT replaced by `later` (a native promise: the body really
+ * suspends) and by `quick` (a compiled call that completes synchronously, so the compiled code
+ * does not suspend there); WAITFAIL by `failLater` or `quickFail` (rejects / throws at once).
+ * `todoWhenSuspending` marks the first as a known bug (BUGS.md).
+ */
+function bothWays(name: string, program: string, options: SameOptions = {}, todoWhenSuspending = false): void {
+  const suspending = program.replaceAll('WAITFAIL', 'failLater').replaceAll('WAIT', 'later');
+  const completing = program.replaceAll('WAITFAIL', 'quickFail').replaceAll('WAIT', 'quick');
+  test(`${name} (suspending)`, todoWhenSuspending ? TODO : {}, () => same(suspending, options));
+  test(`${name} (not suspending)`, () => same(completing, options));
+}
+
+// ------------------------------------------------------------------------------------------
+describe('blocks and declarations', () => {
+  test('nested blocks with awaits of plain values and suspending awaits', () =>
+    same(`
+      export async function main(log: any) {
+        log('a');
+        { log('b', await 1); { log('c', await later(2)); } log('d', await slow(3)); }
+        { { { log('e', await quick(4)); } } }
+        return 'done';
+      }`, { log: ['a', ['b', 1], ['c', 2], ['d', 3], ['e', 4]], returns: 'done' }));
+
+  test('var, let and const initialised by awaits', () =>
+    same(`
+      export async function main(log: any) {
+        var a = await later(1);
+        let b = await 2;
+        const c = await slow(3);
+        let d = a + (await quick(b)) + c;
+        var e = 'unset';
+        log(a, b, c, d, e);
+        e = await later('e');
+        let f: number, g = await later(7), h = g + 1;
+        f = await 6;
+        log(e, f, g, h);
+        return [a, b, c, d, e, f, g, h];
+      }`, { returns: [1, 2, 3, 6, 'e', 6, 7, 8] }));
+
+  test('a var declared without initialiser, assigned from an await, survives a later suspension', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        var e;
+        e = await later('e');
+        await later(0);
+        return e;
+      }`, { returns: 'e' }));
+
+  test('object and array destructuring of an awaited value', () =>
+    same(`
+      async function f() { await later(0); return { a: 1, b: [2, 3], c: { d: 4 } }; }
+      export async function main(log: any) {
+        const { a, b: [c], c: { d } } = await f();
+        log(a, c, d);
+        let [x, , y = 10, ...rest] = await later([1, 2, undefined, 4, 5]);
+        log(x, y, rest);
+        var { missing = 'default', ...others } = await slow({ p: 1, q: 2 } as any);
+        log(missing, others);
+        const [[deep], { e = 'ee' }] = [[await 'deep'], {} as any];
+        log(deep, e);
+        return a + c + d + x + y;
+      }`, { returns: 18 }));
+
+  test('destructuring assignment from an awaited value', () =>
+    same(`
+      export async function main(log: any) {
+        let a = 0, b = 0;
+        const o: any = {};
+        [a, b] = await later([1, 2]);
+        log(a, b);
+        ({ a, b: o.q } = await slow({ a: 3, b: 4 }));
+        log(a, o.q);
+        [b, a] = [a, b];
+        log(a, b);
+        return [a, b, o.q];
+      }`, { returns: [2, 3, 4] }));
+
+  test('shadowing in nested blocks across awaits', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer';
+        {
+          let x = await later('block');
+          log(x);
+          {
+            const x = await slow('inner');
+            log(x);
+            await later(0);
+            log(x);
+          }
+          log(x);
+          await 0;
+          log(x);
+        }
+        log(x);
+        for (let x = 0; x < 2; x++) { await later(x); log('loop', x); }
+        log(x);
+        return x;
+      }`, { returns: 'outer' }));
+
+  test('shadowing: inner block bindings, the shadowed ones not live across the inner awaits', () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer';
+        log(x);
+        {
+          let x = await later('block');
+          log(x);
+          { const x = await slow('inner'); log(x); }
+        }
+        for (let x = 0; x < 2; x++) { await later(x); log('loop', x); }
+        return 'end';
+      }`, { log: ['outer', 'block', 'inner', ['loop', 0], ['loop', 1]], returns: 'end' }));
+
+  test('shadowing: a shadowed binding live across an await in the inner block (minimal)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer';
+        { let x = await later('inner'); log(x); }
+        return x;
+      }`, { log: ['inner'], returns: 'outer' }));
+
+  test('a fresh binding per block execution, captured by closures across awaits', () =>
+    same(`
+      export async function main(log: any) {
+        const fns: (() => number)[] = [];
+        for (let i = 0; i < 4; i++) {
+          const j = i * 10;
+          await later(0);
+          fns.push(() => j);
+          const k = await slow(j + 1);
+          fns.push(() => k);
+        }
+        return fns.map((f) => f());
+      }`, { returns: [0, 1, 10, 11, 20, 21, 30, 31] }));
+
+  test('var hoisting and function declarations called before their definition', () =>
+    same(`
+      export async function main(log: any) {
+        log(typeof v, helper(1));
+        await later(0);
+        var v = await helper2();
+        log(v, helper(2));
+        { var w = await 5; }
+        log(w);
+        function helper(n: number) { return 'helper' + n; }
+        async function helper2() { await later(0); return 'h2'; }
+        return v + w;
+      }`, { returns: 'h25' }));
+
+  test('a let read before its initialisation throws ReferenceError', () =>
+    same(`
+      export async function main(log: any) {
+        await later(0);
+        try { log(x); } catch (e: any) { log(e.name); }
+        let x = await 1;
+        log(x);
+      }`, { log: ['ReferenceError', 1] }));
+
+  test('assigning to a const throws TypeError after an await', () =>
+    same(`
+      export async function main(log: any) {
+        const c = await later(1);
+        try { (c as any) = 2; } catch (e: any) { log(e.name); }
+        return c;
+      }`, { returns: 1 }));
+
+  test('many variables live across different suspension points are not mixed up', () =>
+    same(`
+      export async function main(log: any) {
+        let a = 1, b = 2, c = 3, d = 4;
+        const out: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const e = a + (await later(b));
+          out.push(e);
+          const f = c * (await slow(d));
+          out.push(f, e);
+          let g = await quick(e + f);
+          if (i % 2 === 0) { const h = await later(g * 2); out.push(h); g = h; }
+          else { const h2 = await 7; out.push(h2 + g); }
+          a = b; b = c; c = d; d = g;
+        }
+        return [out, a, b, c, d];
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('expression statements', () => {
+  test('await as a statement, in a call, in a comma expression', () =>
+    same(`
+      export async function main(log: any) {
+        await later(1);
+        await 2;
+        await slow(3);
+        log(await later('x'), await 'y');
+        const seq = (log('a'), await later('b'), log('c'), await quick('d'));
+        log(seq);
+        await await later(await slow(5));
+        (await later(log))('called through an awaited function');
+        return (await later({ p: 'prop' })).p;
+      }`, { returns: 'prop' }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('if / else', () => {
+  test('await in the test and in both branches', () =>
+    same(`
+      async function pick(n: number, log: any) {
+        if (await later(n > 0)) {
+          log('positive', await slow(n));
+        } else if (await quick(n < 0)) {
+          log('negative', await n);
+        } else {
+          log('zero', await later(n));
+        }
+        if (n === 1) log('one'); else log('not one', await later(n));
+        return n;
+      }
+      export async function main(log: any) {
+        for (const n of [1, -1, 0, 2]) log('done', await pick(n, log));
+        if (await 0) log('never');
+        if (!(await later(''))) log('falsy');
+      }`));
+
+  test('nested ifs without braces', () =>
+    same(`
+      export async function main(log: any) {
+        for (let i = 0; i < 4; i++)
+          if (i % 2 === 0)
+            if (await later(i > 1)) log('big even', i);
+            else log('small even', await slow(i));
+          else log('odd', await i);
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('for loops', () => {
+  test('await in the body', () =>
+    same(`
+      export async function main(log: any) {
+        let sum = 0;
+        for (let i = 0; i < 5; i++) { sum += await later(i); log(i, await slow(sum)); }
+        for (var j = 0; j < 3; j++) await quick(j);
+        log(j);
+        return sum;
+      }`, { returns: 10 }));
+
+  test('await in init, test and update', () =>
+    same(`
+      export async function main(log: any) {
+        const order: string[] = [];
+        for (let i = await later(0); await slow(i < 3); i = i + await later(1)) {
+          order.push('body' + i);
+        }
+        let k: number;
+        for (k = await 10; k > await quick(7); k -= await later(1)) order.push('k' + k);
+        for (let m = 0; m < (await 2); m++) order.push('m' + m);
+        log(order);
+        return k;
+      }`, { returns: 7 }));
+
+  test('break and continue after awaits, empty parts', () =>
+    same(`
+      export async function main(log: any) {
+        let i = 0;
+        for (;;) {
+          i++;
+          if (await later(i % 2 === 0)) continue;
+          if (await slow(i > 6)) break;
+          log('odd', i);
+        }
+        for (let j = 0; ; j++) { if (j === 3) break; await j; log('j', j); }
+        return i;
+      }`, { returns: 7 }));
+
+  test('per-iteration let bindings captured by closures (not reassigned in the body)', () =>
+    same(`
+      export async function main(log: any) {
+        const fns: (() => string)[] = [];
+        for (let i = 0; i < 3; i++) {
+          const label = 'i' + i;
+          fns.push(() => label);
+          await later(0);
+        }
+        return fns.map((f) => f());
+      }`, { returns: ['i0', 'i1', 'i2'] }));
+
+  test('return from inside a for loop after an await', () =>
+    same(`
+      async function find(xs: number[], target: number) {
+        for (let i = 0; i < xs.length; i++) {
+          if ((await later(xs[i])) === target) return i;
+        }
+        return -1;
+      }
+      export async function main(log: any) {
+        log(await find([5, 6, 7], 6), await find([5, 6, 7], 9));
+      }`, { log: [[1, -1]] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('for-of', () => {
+  const ITERABLE = `
+    function logged(log: any, values: unknown[], name = 'it') {
+      return {
+        [Symbol.iterator]() {
+          log(name + '.iterator');
+          let i = 0;
+          return {
+            next() { log(name + '.next', i); return i < values.length ? { value: values[i++], done: false } : { value: undefined, done: true }; },
+            return(v?: unknown) { log(name + '.return'); return { value: v, done: true }; },
+          };
+        },
+      };
+    }`;
+
+  test('await in the iterable and in the body', () =>
+    same(`
+      export async function main(log: any) {
+        let sum = 0;
+        for (const x of await later([1, 2, 3])) { sum += x; log(x, await slow(x * 2)); }
+        for (const s of await slow('ab')) log(await later(s));
+        for (const v of [await 1, await later(2)]) log('v', v);
+        return sum;
+      }`, { returns: 6 }));
+
+  // Each of these runs twice: WAIT is `later` (the body really suspends) or `quick` (a compiled
+  // call that completes synchronously, so compiled code does not suspend in the loop).
+  bothWays('break, continue and return inside; return() called on break and return only', ITERABLE + `
+      async function firstBig(log: any) {
+        for (const x of logged(log, [1, 5, 9], 'r')) { if (await WAIT((x as number) > 4)) return x; }
+        return null;
+      }
+      export async function main(log: any) {
+        for (const x of logged(log, [1, 2, 3, 4], 'a')) {
+          if (x === 2) { await WAIT(0); continue; }
+          log('a body', await WAIT(x));
+          if (x === 3) break;
+        }
+        for (const x of logged(log, [1, 2], 'b')) { log('b body', await WAIT(x)); }
+        log('first', await firstBig(log));
+        return 'ok';
+      }`, {
+    log: [
+      'a.iterator', ['a.next', 0], ['a body', 1], ['a.next', 1], ['a.next', 2], ['a body', 3], 'a.return',
+      'b.iterator', ['b.next', 0], ['b body', 1], ['b.next', 1], ['b body', 2], ['b.next', 2],
+      'r.iterator', ['r.next', 0], ['r.next', 1], 'r.return', ['first', 5],
+    ],
+    returns: 'ok',
+  }, true);
+
+  bothWays('return() called when the body throws after an await; the error propagates', ITERABLE + `
+      export async function main(log: any) {
+        try {
+          for (const x of logged(log, [1, 2, 3])) {
+            await WAIT(x);
+            if (x === 2) throw new Error('in body ' + x);
+          }
+        } catch (e: any) { log('caught', e.message); }
+        try {
+          for (const x of logged(log, [1, 2, 3], 'rej')) { log(await WAIT(x)); await boom('rejected ' + x); }
+        } catch (e: any) { log('caught', e.message); }
+      }`, {}, true);
+
+  bothWays('errors of return() on break propagate; on throw the original error wins', `
+      function bad(log: any, kind: string) {
+        let i = 0;
+        return { [Symbol.iterator]() { return {
+          next() { return { value: i++, done: i > 5 }; },
+          return() { log('return'); if (kind === 'throws') throw new Error('from return'); return kind === 'primitive' ? 42 : {}; },
+        }; } };
+      }
+      export async function main(log: any) {
+        for (const kind of ['throws', 'primitive', 'ok']) {
+          try { for (const x of bad(log, kind) as any) { await WAIT(x); break; } log('after', kind); }
+          catch (e: any) { log('caught', kind, e.name, e.message); }
+          try { for (const x of bad(log, kind) as any) { await WAIT(x); throw new Error('body'); } }
+          catch (e: any) { log('caught', kind, e.message); }
+        }
+      }`, {}, true);
+
+  bothWays('an error from next() does not call return()', `
+      export async function main(log: any) {
+        const it = { [Symbol.iterator]() { let i = 0; return {
+          next() { if (i === 2) throw new Error('next failed'); return { value: i++, done: false }; },
+          return() { log('return called'); return {}; },
+        }; } };
+        try { for (const x of it) log('x', await WAIT(x)); } catch (e: any) { log('caught', e.message); }
+        try { for (const x of 5 as any) await WAIT(x); } catch (e: any) { log('not iterable', e.name); }
+      }`, { log: [['x', 0], ['x', 1], ['caught', 'next failed'], ['not iterable', 'TypeError']] }, true);
+
+  bothWays('labelled break/continue out of nested for-of closes the inner iterators', ITERABLE + `
+      export async function main(log: any) {
+        outer: for (const a of logged(log, [1, 2, 3], 'outer')) {
+          for (const b of logged(log, ['x', 'y', 'z'], 'inner')) {
+            await WAIT(0);
+            if (b === 'y' && a === 1) continue outer;
+            if (b === 'y' && a === 2) break outer;
+            log(a, b);
+          }
+        }
+        log('end');
+      }`, {}, true);
+
+  bothWays('return inside for-of inside try/finally: return() then finally', ITERABLE + `
+      async function f(log: any) {
+        try {
+          for (const x of logged(log, [1, 2, 3])) { if (await WAIT(x === 2)) return 'returned ' + x; }
+        } finally { log('finally'); }
+        return 'end';
+      }
+      export async function main(log: any) { log(await f(log)); }`,
+  { log: ['it.iterator', ['it.next', 0], ['it.next', 1], 'it.return', 'finally', 'returned 2'] }, true);
+
+  bothWays('break out of a switch inside for-of does not close the iterator', ITERABLE + `
+      export async function main(log: any) {
+        for (const x of logged(log, [1, 2])) {
+          switch (x) { case 1: await WAIT(0); log('one'); break; default: log('other'); }
+          log('after switch', x);
+        }
+      }`, {}, true);
+
+  test('destructuring and assignment targets in the head', () =>
+    same(`
+      export async function main(log: any) {
+        for (const [k, v] of Object.entries({ a: 1, b: 2 })) log(k, await later(v));
+        for (const { p, q = 'dq' } of [{ p: 1 }, { p: 2, q: 'q2' }] as any[]) log(p, await slow(q));
+        let x: unknown; const o: any = {};
+        for (x of [1, 2]) await later(x);
+        for (o.last of ['m', 'n']) await quick(o.last);
+        return [x, o.last];
+      }`, { returns: [2, 'n'] }));
+
+  bothWays('iterating a generator and a Map across awaits', `
+      function* gen(log: any) { try { yield 1; yield 2; yield 3; } finally { log('gen finally'); } }
+      export async function main(log: any) {
+        for (const v of gen(log)) { log('g', await WAIT(v)); if (v === 2) break; }
+        const m = new Map([['a', 1], ['b', 2]]);
+        for (const [k, v] of m) { await WAIT(0); m.set(k + k, v); if (m.size > 5) break; log(k); }
+        return [...m.keys()];
+      }`, { log: [['g', 1], ['g', 2], 'gen finally', 'a', 'b', 'aa'] }, true);
+
+  test('per-iteration const captured by closures', () =>
+    same(`
+      export async function main(log: any) {
+        const fns: (() => unknown)[] = [];
+        for (const x of ['a', 'b', 'c']) { await later(0); fns.push(() => x); }
+        return fns.map((f) => f());
+      }`, { returns: ['a', 'b', 'c'] }));
+
+  test('an iterator is not closed at a suspension of the loop body (minimal)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const it = { i: 0, [Symbol.iterator]() { return this; }, next() { return { value: this.i++, done: this.i > 2 }; }, return() { log('return'); return {}; } };
+        for (const x of it) { await later(x); log('body', x); }
+      }`, { log: [['body', 0], ['body', 1]] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('for-in', () => {
+  test('await in the body', () =>
+    same(`
+      export async function main(log: any) {
+        const o: any = { a: 1, b: 2, c: 3 };
+        const seen: string[] = [];
+        for (const k in o) { seen.push(k + (await later(o[k]))); }
+        for (var key in await later({ x: 1, y: 2 })) await slow(key);
+        log(key);
+        let k2: string;
+        for (k2 in o) { if (k2 === 'b') break; await 0; }
+        return [seen, k2];
+      }`, { returns: [['a1', 'b2', 'c3'], 'b'] }));
+
+  test('a property deleted during the loop is not visited', () =>
+    same(`
+      export async function main(log: any) {
+        const o: any = { a: 1, b: 2, c: 3 };
+        for (const k in o) { log(k); await later(0); delete o.b; }
+      }`, { log: ['a', 'c'] }));
+
+  test('inherited properties, null and undefined', () =>
+    same(`
+      export async function main(log: any) {
+        const proto = { inherited: 1 };
+        const o = Object.create(proto); o.own = 2;
+        for (const k in o) log(k, await slow(o[k]));
+        for (const k in null as any) log('never', await later(k));
+        for (const k in undefined as any) log('never', await later(k));
+        for (const k in 'ab' as any) log('index', await k);
+      }`));
+
+  test('continue and labelled continue', () =>
+    same(`
+      export async function main(log: any) {
+        outer: for (const a in { x: 1, y: 2 }) {
+          for (const b in { p: 1, q: 2, r: 3 }) {
+            if (b === 'q') { await later(0); continue; }
+            if (b === 'r' && a === 'x') continue outer;
+            log(a, b, await slow(a + b));
+          }
+        }
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('while and do-while', () => {
+  test('while with await in test and body', () =>
+    same(`
+      export async function main(log: any) {
+        let i = 0;
+        while (await later(i < 3)) { log('i', i); i = i + await slow(1); }
+        let j = 0;
+        while (j < 10) { j++; if (await quick(j % 3 !== 0)) continue; log('j', j); if (j > 6) break; }
+        return [i, j];
+      }`, { returns: [3, 9] }));
+
+  test('do-while with await in body and test, continue jumps to the test', () =>
+    same(`
+      export async function main(log: any) {
+        let i = 0; let tests = 0;
+        do {
+          i++;
+          if (i % 2) continue;
+          log('even', await later(i));
+        } while ((tests++, await slow(i < 6)));
+        let k = 0;
+        do { k += await later(10); } while (k < 5);
+        do log('once', await 1); while (false);
+        return [i, tests, k];
+      }`, { returns: [6, 6, 10] }));
+
+  test('do-while: a labelled continue targeting a do-while whose test awaits', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let n = 0;
+        outer: do {
+          n++;
+          if (n > 5) throw new Error('runaway loop');
+          let m = 0;
+          while (true) {
+            m++;
+            if (m === 2) continue outer;
+            log(n, m, await later(n * m));
+          }
+        } while (await quick(n < 3));
+        return n;
+      }`, { returns: 3 }));
+
+  test('do-while: a labelled continue to a do-while whose test does not await', () =>
+    same(`
+      export async function main(log: any) {
+        let n = 0;
+        outer: do {
+          n++;
+          if (n > 5) throw new Error('runaway loop');
+          let m = 0;
+          while (true) {
+            m++;
+            if (m === 2) continue outer;
+            log(n, m, await later(n * m));
+          }
+        } while (n < 3);
+        return n;
+      }`, { returns: 3 }));
+
+  test('do-while: an unlabelled continue inside an inner block, the test awaiting', () =>
+    same(`
+      export async function main(log: any) {
+        let n = 0;
+        do {
+          n++;
+          { if (n % 2 === 0) { await later(0); continue; } }
+          log('odd', n);
+          if (n > 9) throw new Error('runaway loop');
+        } while (await slow(n < 5));
+        return n;
+      }`, { log: [['odd', 1], ['odd', 3], ['odd', 5]], returns: 5 }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('labels', () => {
+  test('break and continue with labels across nested loops', () =>
+    same(`
+      export async function main(log: any) {
+        const out: string[] = [];
+        a: for (let i = 0; i < 3; i++) {
+          b: for (let j = 0; j < 3; j++) {
+            let k = 0;
+            c: while (true) {
+              k++;
+              await later(0);
+              if (k === 2) continue b;
+              if (j === 1 && i === 0) continue a;
+              if (i === 2 && j === 1) break a;
+              if (k > 5) break c;
+              out.push('' + i + j + k + (await slow('!')));
+            }
+          }
+        }
+        return out;
+      }`));
+
+  test('labelled block left by break after awaits', () =>
+    same(`
+      export async function main(log: any) {
+        block: {
+          log('in', await later(1));
+          if (await slow(true)) break block;
+          log('never');
+        }
+        nested: { inner: { await 0; break nested; } log('skipped'); }
+        log('after');
+      }`, { log: [['in', 1], 'after'] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('return', () => {
+  test('await in the argument', () =>
+    same(`
+      async function f(x: number) { return await later(x) + await slow(1); }
+      async function g() { return await quick(await 5); }
+      export async function main(log: any) { log(await f(1), await g()); return await f(await later(10)); }`,
+    { log: [[2, 5]], returns: 11 }));
+
+  test('returning a promise adopts it', () =>
+    same(`
+      async function native() { return later('native'); }
+      async function compiled() { return slow('compiled'); }
+      async function plain() { return quick('quick'); }
+      async function nested() { return native(); }
+      async function rejected() { return failLater('nope'); }
+      async function thenable() { return { then(r: any) { r('thenable'); } }; }
+      async function fromPlain() { await 0; return later('late'); }
+      export async function main(log: any) {
+        log(await native(), await compiled(), await plain(), await nested(), await thenable(), await fromPlain());
+        try { await rejected(); } catch (e: any) { log('caught', e.message); }
+        const p = native();
+        log(p instanceof Promise, await p);
+        return compiled();
+      }`, { returns: 'compiled' }));
+
+  test('return of a promise inside try does not catch its rejection', () =>
+    same(`
+      async function f(log: any) {
+        try { return failLater('escapes'); } catch (e) { log('wrongly caught'); }
+        return 'no';
+      }
+      async function g(log: any) {
+        try { return await failLater('caught here'); } catch (e: any) { log('caught', e.message); }
+        return 'yes';
+      }
+      export async function main(log: any) {
+        try { await f(log); } catch (e: any) { log('outer', e.message); }
+        log(await g(log));
+      }`, { log: [['outer', 'escapes'], ['caught', 'caught here'], 'yes'] }));
+
+  test('returning nothing', () =>
+    same(`
+      async function a() { await later(0); }
+      async function b() { await later(0); return; }
+      async function c() { if (await 1) return; }
+      export async function main(log: any) { log(await a(), await b(), await c()); }`,
+    { log: [[undefined, undefined, undefined]] }));
+
+  test('returning a rejected compiled task', () =>
+    same(`
+      async function thrower() { throw new Error('sync throw'); }
+      async function passes() { return thrower(); }
+      async function passesLater() { await later(0); return boom('late'); }
+      export async function main(log: any) {
+        try { await passes(); } catch (e: any) { log(e.message); }
+        try { await passesLater(); } catch (e: any) { log(e.message); }
+      }`, { log: ['sync throw', 'late'] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('throw', () => {
+  test('await in the argument', () =>
+    same(`
+      async function f(kind: number) {
+        if (kind === 0) throw await later(new Error('awaited error'));
+        if (kind === 1) throw new TypeError(await slow('message'));
+        if (kind === 2) throw await 'a string';
+        throw await quick(undefined);
+      }
+      export async function main(log: any) {
+        for (let k = 0; k < 4; k++) {
+          try { await f(k); } catch (e: any) { log(k, e instanceof Error ? [e.name, e.message] : e); }
+        }
+      }`));
+
+  test('a synchronous throw before the first await rejects the task, it does not throw at the call', TODO, () =>
+    same(`
+      async function f(x: number) { if (x) throw new Error('early'); await later(0); return 1; }
+      export async function main(log: any) {
+        let p: Promise<number>;
+        try { p = f(1); log('call returned', p instanceof Promise); } catch (e) { log('threw at call'); return; }
+        try { await p; } catch (e: any) { log('rejected', e.message); }
+      }`, { log: [['call returned', true], ['rejected', 'early']] }));
+
+  test('awaiting an already failed Task does not leave an unhandled rejection (minimal)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const t = quickFail('failed');
+        try { await t; } catch (e: any) { log('caught', e.message); }
+        await later(0, 5);
+        return 'end';
+      }`, { log: [['caught', 'failed']], returns: 'end' }));
+
+  test('a synchronous throw before the first await, observed through then', () =>
+    same(`
+      async function f(x: number) { if (x) throw new Error('early'); await later(0); return 1; }
+      export async function main(log: any) {
+        const p = f(1);
+        log('call returned', p instanceof Promise);
+        log(await p.then(() => 'fulfilled', (e: any) => 'rejected ' + e.message));
+      }`, { log: [['call returned', true], 'rejected early'] }));
+
+  test('an uncaught error rejects main', () =>
+    same(`
+      export async function main(log: any) { log('before'); await later(0); throw new RangeError('out'); }`,
+    { throws: true, log: ['before'] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('switch', () => {
+  test('await in the discriminant and in case bodies, fall-through, default in the middle', () =>
+    same(`
+      async function s(x: number, log: any) {
+        const out: string[] = [];
+        switch (await later(x)) {
+          case 1:
+            out.push('one', await slow('1'));
+          case 2:
+            out.push('two');
+            await 0;
+            break;
+          default:
+            out.push('default', await later('d'));
+          case 3:
+            out.push('three', await quick('3'));
+            break;
+          case 4:
+            out.push('four');
+        }
+        return out;
+      }
+      export async function main(log: any) {
+        for (const x of [1, 2, 3, 4, 5]) log(x, await s(x, log));
+      }`));
+
+  test('case tests are evaluated in order, strictly, until one matches', () =>
+    same(`
+      export async function main(log: any) {
+        const t = (v: unknown) => { log('test', v); return v; };
+        for (const x of [2, '2', 9]) {
+          switch (await slow(x)) {
+            case t(1): log('1'); break;
+            case t(2): log('2', await later(2)); break;
+            default: log('default'); await later(0);
+            case t('2'): log('string 2');
+          }
+        }
+      }`));
+
+  test('continue, return and labelled break inside switch inside loops', () =>
+    same(`
+      async function f(log: any) {
+        outer: for (let i = 0; i < 5; i++) {
+          switch (i) {
+            case 0: await later(0); continue;
+            case 1: log('one', await slow(i)); break;
+            case 2: if (await quick(true)) break outer;
+          }
+          log('after', i);
+        }
+        for (const v of ['a', 'b']) switch (await later(v)) { case 'b': return 'returned ' + v; }
+        return 'end';
+      }
+      export async function main(log: any) { log(await f(log)); }`));
+
+  test('a switch without a matching case and without default', () =>
+    same(`
+      export async function main(log: any) {
+        switch (await later(7)) { case 1: log('one'); }
+        switch (await 1) {}
+        log('end');
+      }`, { log: ['end'] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('try / catch / finally', () => {
+  test('a rejection is caught; await in catch', () =>
+    same(`
+      export async function main(log: any) {
+        try { await failLater('r1'); log('never'); } catch (e: any) { log('caught', e.message, await later('in catch')); }
+        try { await boom('b1'); } catch (e: any) { log('caught', e.message); log(await slow('again')); }
+        try { await Promise.reject(42); } catch (e) { log('caught value', e); }
+        try { await later(1); throw undefined; } catch (e) { log('caught undefined', e === undefined); }
+        try { await later(1); } catch { log('never'); }
+        try { await failLater('nobind'); } catch { log('caught without binding', await 1); }
+        try { await failLater('pattern'); } catch ({ message }: any) { log('destructured', message); }
+      }`));
+
+  test('an error rethrown from catch after an await', () =>
+    same(`
+      async function f() {
+        try { await failLater('first'); }
+        catch (e: any) { await later(0); throw new Error(e.message + ' then second'); }
+      }
+      export async function main(log: any) {
+        try { await f(); } catch (e: any) { log(e.message); }
+      }`, { log: ['first then second'] }));
+
+  bothWays('finally runs on normal completion, return, break, continue and throw', `
+      async function ret(log: any) {
+        try { await WAIT(0); return 'ret'; } finally { log('finally after return'); }
+      }
+      async function thr(log: any) {
+        try { await WAIT(0); throw new Error('thr'); } finally { log('finally after throw'); }
+      }
+      export async function main(log: any) {
+        log(await ret(log));
+        try { await thr(log); } catch (e: any) { log('caught', e.message); }
+        for (let i = 0; i < 3; i++) {
+          try { await WAIT(i); if (i === 0) continue; if (i === 1) break; } finally { log('finally', i); }
+        }
+        try { log('normal', await WAIT(1)); } finally { log('finally normal'); }
+        try { try { await WAITFAIL('inner'); } finally { log('inner finally'); } } catch (e: any) { log('outer caught', e.message); }
+      }`, {
+    log: [
+      'finally after return', 'ret', 'finally after throw', ['caught', 'thr'], ['finally', 0], ['finally', 1],
+      ['normal', 1], 'finally normal', 'inner finally', ['outer caught', 'inner'],
+    ],
+  }, true);
+
+  test('finally does not run when the try block suspends (minimal)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        try { await later(0); log('resumed'); } finally { log('finally'); }
+      }`, { log: ['resumed', 'finally'] }));
+
+  bothWays('the return value is evaluated before finally; finally can override it', `
+      async function a(log: any) { let x = 1; try { x = await WAIT(2); return x; } finally { x = 99; log('finally', x); } }
+      async function b() { try { await WAIT(0); return 'try'; } finally { return 'finally'; } }
+      async function c() { try { await WAITFAIL('lost'); } finally { return 'swallowed'; } }
+      async function d() { try { await WAIT(0); return 'x'; } finally { throw new Error('from finally'); } }
+      export async function main(log: any) {
+        log(await a(log), await b(), await c());
+        try { await d(); } catch (e: any) { log(e.message); }
+      }`, { log: [['finally', 99], [2, 'finally', 'swallowed'], 'from finally'] }, true);
+
+  test('errors thrown after resumption are caught by an outer try in a caller', () =>
+    same(`
+      async function level3(x: number) { await later(0); if (x > 0) throw new Error('deep ' + x); return x; }
+      async function level2(x: number) { const v = await level3(x); return v + 1; }
+      async function level1(x: number) { try { return await level2(x); } finally { } }
+      export async function main(log: any) {
+        try { log(await level1(0)); log(await level1(5)); } catch (e: any) { log('caught', e.message); }
+        try { await (async () => { await slow(0); null!.x; })(); } catch (e: any) { log('caught', e.name); }
+      }`, { log: [1, ['caught', 'deep 5'], ['caught', 'TypeError']] }));
+
+  test('an error from a callee that suspended reaches the caller catch, the caller continues', () =>
+    same(`
+      async function callee(n: number) { const v = await later(n); if (v % 2) throw new Error('odd ' + v); return v; }
+      async function caller(log: any) {
+        const results: unknown[] = [];
+        for (let i = 0; i < 4; i++) {
+          try { results.push(await callee(i)); } catch (e: any) { results.push(e.message); await later(0); }
+        }
+        return results;
+      }
+      export async function main(log: any) { return caller(log); }`,
+    { returns: [0, 'odd 1', 2, 'odd 3'] }));
+
+  bothWays('nested try blocks in one function, catch of a synchronous error after a suspension', `
+      export async function main(log: any) {
+        try {
+          try {
+            await WAIT(0);
+            JSON.parse('{bad');
+          } catch (e: any) {
+            log('inner', e.name);
+            await WAIT(0);
+            throw new Error('from inner catch');
+          } finally { log('inner finally'); }
+        } catch (e: any) {
+          log('outer', e.message);
+        } finally { log('outer finally'); }
+        try { await WAIT(0); } catch { log('never'); } finally { log('last finally'); }
+      }`, { log: [['inner', 'SyntaxError'], 'inner finally', ['outer', 'from inner catch'], 'outer finally', 'last finally'] }, true);
+
+  test('the catch variable and variables assigned in try survive awaits', () =>
+    same(`
+      export async function main(log: any) {
+        let stage = 'start';
+        try {
+          stage = 'before';
+          await later(0);
+          stage = 'after';
+          await failLater('x');
+          stage = 'unreachable';
+        } catch (err: any) {
+          await later(0);
+          log(stage, err.message);
+          const again = await slow(err);
+          log(again === err);
+        }
+        return stage;
+      }`, { returns: 'after' }));
+
+  test('a try in a loop that catches on some iterations', () =>
+    same(`
+      export async function main(log: any) {
+        const out: unknown[] = [];
+        for (let i = 0; i < 6; i++) {
+          try {
+            const v = i % 3 === 0 ? await failLater('f' + i) : i % 3 === 1 ? await boom('b' + i) : await later(i);
+            out.push(v);
+          } catch (e: any) { out.push(e.message); if (i === 4) continue; await later(0); }
+          out.push('end' + i);
+        }
+        return out;
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('await operands: order of evaluation', () => {
+  test('initialisers and plain assignment', () =>
+    same(`
+      export async function main(log: any) {
+        let x = 1;
+        x = await later(x + 1);
+        x = (await slow(x)) * 10;
+        let y = x;
+        y = await quick(y) + 1;
+        return [x, y];
+      }`, { returns: [20, 21] }));
+
+  test('obj.p = await f(): the object is evaluated before the await', () =>
+    same(`
+      const o1: any = { name: 'o1' }, o2: any = { name: 'o2' };
+      let o = o1;
+      async function swap() { await later(0); o = o2; return 2; }
+      export async function main(log: any) {
+        const note = <T,>(message: string, v: T) => { log(message); return v; };
+        const get = () => { log('get object'); return o; };
+        get().p = await note('operand', later(1));
+        o.q = await swap();
+        log(o1, o2);
+      }`, { log: ['get object', 'operand', [{ name: 'o1', p: 1, q: 2 }, { name: 'o2' }]] }));
+
+  test('obj[k()] = await f(): object and key are evaluated before the await', () =>
+    same(`
+      export async function main(log: any) {
+        const o: any = {};
+        const obj = () => { log('object'); return o; };
+        const k = (n: string) => { log('key', n); return n; };
+        const v = async (n: number) => { log('value', n); await later(0); return n; };
+        obj()[k('a')] = await v(1);
+        o[k('b')] = await later(2);
+        let i = 0;
+        const arr = [0, 0, 0];
+        arr[i++] = await slow(10 + (i = 2));
+        log(o, arr, i);
+      }`));
+
+  test('a key that is an object is converted to a property key after the await', () =>
+    same(`
+      export async function main(log: any) {
+        const o: any = {};
+        const key = { toString() { log('toString'); return 'k'; } };
+        const note = <T,>(message: string, v: T) => { log(message); return v; };
+        o[key as any] = await note('operand', later(1));
+        return o;
+      }`, { log: ['operand', 'toString'], returns: { k: 1 } }));
+
+  test('assignment to a setter after an await', () =>
+    same(`
+      export async function main(log: any) {
+        const o = { set p(v: number) { log('set', v); } };
+        o.p = await later(5);
+        log('done');
+      }`, { log: [['set', 5], 'done'] }));
+
+  test('compound assignment reads the target before the await', () =>
+    same(`
+      let shared = 1, idx = 0;
+      async function bumpShared() { await later(0); shared = 100; return 10; }
+      export async function main(log: any) {
+        shared += await bumpShared();
+        log('shared', shared);
+        let x = 1;
+        x += await slow(x = 5);
+        log('x', x);
+        const o: any = { p: 1 };
+        o.p += await (async () => { await later(0); o.p = 100; return 10; })();
+        log('o.p', o.p);
+        const arr = [1, 2];
+        arr[idx] *= await (async () => { await later(0); idx = 1; arr[0] = 50; return 3; })();
+        log('arr', arr, idx);
+        let s = 'a';
+        s += await slow('b') + await later('c');
+        log(s);
+        let n = 2;
+        n **= await quick(3);
+        n -= await 1; n <<= await 1; n |= await 1;
+        log(n);
+      }`, { log: [['shared', 11], ['x', 6], ['o.p', 11], ['arr', [3, 2], 1], 'abc', 15] }));
+
+  test('compound assignment to a getter/setter pair evaluates get, then await, then set', () =>
+    same(`
+      export async function main(log: any) {
+        const box = { value: 1 };
+        const o = { get p() { log('get'); return box.value; }, set p(v) { log('set', v); box.value = v; } };
+        const k = () => { log('key'); return 'p'; };
+        const note = <T,>(message: string, v: T) => { log(message); return v; };
+        (o as any)[k()] += await note('operand', later(2));
+        return box.value;
+      }`, { log: ['key', 'get', 'operand', ['set', 3]], returns: 3 }));
+
+  test('logical assignment short-circuits the await', () =>
+    same(`
+      export async function main(log: any) {
+        let a: any = 1, b: any = 0, c: any = null, d: any = 'set';
+        const v = async (n: unknown) => { log('evaluated', n); await later(0); return n; };
+        a ||= await v('a'); b ||= await v('b');
+        a &&= await v('a2'); b &&= await v('b2');
+        c ??= await v('c'); d ??= await v('d');
+        const o: any = { p: null };
+        o.p ??= await slow('op');
+        return [a, b, c, d, o.p];
+      }`, { returns: ['a2', 'b2', 'c', 'set', 'op'] }));
+
+  test('update expressions with an awaited key', () =>
+    same(`
+      export async function main(log: any) {
+        const arr = [1, 2, 3];
+        arr[await later(1)]++;
+        --arr[await slow(2)];
+        const o: any = { n: 5 };
+        log(o[await 'n']++, ++o[await later('n')]);
+        return arr;
+      }`, { log: [[5, 7]], returns: [1, 3, 2] }));
+
+  test('call arguments are evaluated left to right: f(a(), await b(), c())', () =>
+    same(`
+      export async function main(log: any) {
+        const a = () => { log('a'); return 'A'; };
+        const b = async () => { log('b'); await later(0); log('b resumed'); return 'B'; };
+        const c = () => { log('c'); return 'C'; };
+        const f = (...args: string[]) => { log('f', args); return args.join(''); };
+        const callee = () => { log('callee'); return f; };
+        log(f(a(), await b(), c()));
+        log(callee()(a(), await slow('S'), c()));
+        log(f(...(await later(['x', 'y'])), await quick('z')));
+        log(Math.max(await later(3), await 9, 4));
+      }`));
+
+  test('a method call keeps its receiver across an awaited argument', () =>
+    same(`
+      const o1 = { name: 'o1', m(x: number) { return this.name + x; } };
+      const o2 = { name: 'o2', m(x: number) { return 'other ' + this.name + x; } };
+      let o = o1;
+      async function swap() { await later(0); o = o2; return 2; }
+      export async function main(log: any) {
+        log(o.m(await later(1)));
+        log(o.m(await swap()));
+        log(o1['m'](await 3));
+        const s = 'abc';
+        log(s.slice(await later(1)), [1, 2, 3].indexOf(await slow(2)));
+      }`, { log: ['o11', 'o12', 'o13', ['bc', 1]] }));
+
+  test('the callee is evaluated before an awaited argument', () =>
+    same(`
+      let f = (x: number) => 'first ' + x;
+      async function replaceF() { await later(0); f = (x: number) => 'second ' + x; return 1; }
+      export async function main(log: any) {
+        log(f(await replaceF()));
+        log(f(2));
+        let g = (x: number) => 'local ' + x;
+        log(g(await slow([g = (x: number) => 'replaced ' + x, 3][1])));
+        log(g(4));
+        try { (undefined as any)(await later(1)); } catch (e: any) { log(e.name); }
+      }`, { log: ['first 1', 'second 2', 'local 3', 'replaced 4', 'TypeError'] }));
+
+  test('new with awaited arguments', () =>
+    same(`
+      class P { constructor(public a: number, public b: number) {} }
+      export async function main(log: any) {
+        const p = new P(await later(1), await slow(2));
+        const C = () => { log('ctor'); return P; };
+        const note = <T,>(message: string, v: T) => { log(message); return v; };
+        const q = new (C())(await note('arg', later(3)), 4);
+        const d = new Date(await later(0));
+        return [p.a + p.b, q.a, q instanceof P, d.getTime()];
+      }`, { returns: [3, 3, true, 0] }));
+
+  test('binary operators: the left operand is evaluated before the right await', () =>
+    same(`
+      let x = 1;
+      async function changeX() { await later(0); x = 10; return 1; }
+      export async function main(log: any) {
+        const a = () => { log('a'); return 1; };
+        const b = async () => { log('b'); await later(0); return 2; };
+        log(a() + await b());
+        log(x + await changeX(), x);
+        let y = 1;
+        log(y + await slow(y = 5), y);
+        log(await later(2) * await slow(3), await later(7) - a(), (await 8) / 2, 2 ** await later(3));
+        log(await later(1) < 2, 'p' in await later({ p: 1 }), (await later([])) instanceof Array);
+        log(await 1 === await later(1), 1 + 2 * await later(3), (1 + 2) * await later(3));
+        log(a() + (await b()) * a() + await quick(100));
+      }`));
+
+  test('unary operators on awaited operands', () =>
+    same(`
+      export async function main(log: any) {
+        log(-await later(1), !await slow(0), typeof await later('s'), void await later(1), ~await 1, +await later('4'));
+        const o = { p: 1 };
+        log(delete (await later(o) as any).p, o);
+      }`));
+
+  test('template literals, array and object literals', () =>
+    same(`
+      export async function main(log: any) {
+        const t = (s: string) => { log(s); return s; };
+        log(\`\${t('one')}-\${await later('two')}-\${t('three')}\`);
+        log([t('a'), await slow('b'), t('c'), ...(await later([1, 2])), await 3]);
+        log({ a: t('a'), b: await later('b'), [t('k')]: t('v'), [await slow('ck')]: await 'cv', ...(await later({ s: 1 })) });
+      }`));
+
+  test('conditions and the conditional operator', () =>
+    same(`
+      export async function main(log: any) {
+        const v = async (n: string) => { log('evaluated', n); await later(0); return n; };
+        for (const c of [true, false]) log(c ? await v('yes') : await v('no'));
+        log((await later(0)) ? 'truthy' : 'falsy', (await slow(1)) ? await later('t') : 'f');
+        log(await later(true) ? await later(false) ? 'a' : 'b' : 'c');
+      }`));
+
+  test('&&, || and ?? with an await on the right short-circuit', () =>
+    same(`
+      export async function main(log: any) {
+        const v = async (n: unknown) => { log('evaluated', n); await later(0); return n; };
+        log(0 && await v('and1'), 1 && await v('and2'));
+        log(1 || await v('or1'), 0 || await v('or2'));
+        log('x' ?? await v('nc1'), null ?? await v('nc2'), undefined ?? await slow('nc3'));
+        log((await v(0)) || (await v(null)) || (await v('last')));
+        log((await v(1)) && (await v('')) && (await v('never')));
+        const o: any = null;
+        log(o && await v(o.p));
+      }`));
+
+  test('await of await, awaiting the result of member access and calls', () =>
+    same(`
+      export async function main(log: any) {
+        const o = { name: 'o', async m() { await later(0); return this.name; }, get g() { return later('getter'); } };
+        log(await await later(later(1)), await (await later(o)).m(), await o.g);
+        const f = await later(() => 'called');
+        log((await later(f))(), await (await slow(o)).m());
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('this and arguments', () => {
+  test('this in a compiled function and in arrows inside it', () =>
+    same(`
+      async function f(this: any, tag: string) {
+        const before = this.name;
+        await later(0);
+        const label = tag;
+        const arrow = () => this.name + '/' + label;
+        await slow(0);
+        return [before, this.name, arrow(), await (async () => { await later(0); return this.name; })()];
+      }
+      export async function main(log: any) {
+        const o = { name: 'o', f };
+        log(await o.f('via method'));
+        log(await f.call({ name: 'called' }, 'via call'));
+        log(await f.apply({ name: 'applied' }, ['via apply']));
+        log(await f.bind({ name: 'bound' })('via bind'));
+      }`));
+
+  test('arguments across awaits', () =>
+    same(`
+      async function f(a: number, b?: number) {
+        const n = arguments.length;
+        await later(0);
+        const first = arguments[0];
+        await slow(0);
+        const arrow = () => arguments[arguments.length - 1];
+        return [n, first, arguments.length, Array.from(arguments), arrow(), a, b];
+      }
+      export async function main(log: any) {
+        log(await (f as any)(1, 2, 3));
+        log(await f(7));
+      }`));
+
+  test('class methods, static methods, fields with async arrows', () =>
+    same(`
+      class Counter {
+        count = 0;
+        static created = 0;
+        #secret = 's';
+        constructor(public name: string) { Counter.created++; }
+        async add(n: number) { const before = this.count; this.count += await later(n); return [before, this.count, this.name]; }
+        async addTwice(n: number) { await this.add(n); await this.add(await slow(n)); return this.count + this.#secret; }
+        static async make(name: string) { await later(0); return new this(name + this.created); }
+        static async total(...cs: Counter[]) { let t = 0; for (const c of cs) t += await quick(c.count); return [t, this.name]; }
+      }
+      export async function main(log: any) {
+        const a = await Counter.make('a');
+        log(await a.add(2), await a.addTwice(3));
+        const b = new Counter('b');
+        log(await Counter.total(a, b));
+        const add = a.add;
+        try { await add(1); } catch (e: any) { log('detached', e.name); }
+      }`));
+
+  test('an async arrow class field using this after an await', TODO, () =>
+    same(`
+      class C {
+        name = 'c';
+        handler = async (x: number) => { await later(0); return this.name + x; };
+      }
+      export async function main(log: any) {
+        const c = new C();
+        const detached = c.handler;
+        return [await c.handler(1), await detached(2)];
+      }`, { returns: ['c1', 'c2'] }));
+
+  test('an async arrow inside a plain function using this and arguments after an await', TODO, () =>
+    same(`
+      function outer(this: any, ...args: unknown[]) { return async () => { await later(0); return [this.name, arguments.length]; }; }
+      export async function main(log: any) {
+        return await outer.call({ name: 'o' }, 1, 2)();
+      }`, { returns: ['o', 2] }));
+
+  test('async arrows inside a compiled function use its this and arguments', () =>
+    same(`
+      const o = {
+        name: 'o',
+        async m(a: number, b: number) {
+          const inner = async () => { await later(0); return [this.name, arguments.length, arguments[1]]; };
+          await slow(0);
+          return [await inner(), await (async () => this.name)()];
+        },
+      };
+      export async function main(log: any) { return o.m(1, 2); }`, { returns: [['o', 2, 2], 'o'] }));
+
+  test('object-literal methods across awaits', () =>
+    same(`
+      export async function main(log: any) {
+        const o = {
+          v: 1,
+          async get() { await later(0); return this.v; },
+          async incr(by: number) { this.v += await slow(by); const self = () => this; return self().v; },
+          arrow: async () => { await later(0); return typeof this; },
+        };
+        log(await o.get(), await o.incr(2), await o.get(), await o.arrow());
+        const other = { v: 'other', get: o.get };
+        log(await other.get());
+      }`));
+
+  test('the name and length of compiled functions', () =>
+    same(`
+      async function decl(a: number, b: number) {}
+      const arrow = async (x: number) => { await x; };
+      const expr = async function named(a: number, b = 1, ...c: number[]) { await a; };
+      const anon = async function () {};
+      class C { async m(a: number) { await a; } static async s() {} }
+      const o = { async om(a: unknown, b: unknown, c: unknown) { await a; } };
+      export async function main(log: any) {
+        log(decl.name, decl.length, arrow.name, arrow.length, expr.name, expr.length, anon.name);
+        log(C.prototype.m.name, C.prototype.m.length, C.s.name, o.om.name, o.om.length);
+        log(typeof decl, Object.getPrototypeOf(decl) === Object.getPrototypeOf(async function () {}));
+      }`));
+
+  test('parameters: defaults, destructuring, rest, reassignment across awaits', () =>
+    same(`
+      async function f(a: number, { b, c = 3 }: any = {}, [d]: number[] = [4], ...rest: number[]) {
+        await later(0);
+        a = a + (await slow(1));
+        return [a, b, c, d, rest];
+      }
+      export async function main(log: any) {
+        log(await f(1));
+        log(await f(1, { b: 2 }, [5], 6, 7));
+        log((f as any).length);
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('async arrows and function expressions', () => {
+  test('async arrows passed to Promise.all', () =>
+    same(`
+      export async function main(log: any) {
+        log(await Promise.all([1, 2, 3].map(async (x) => { const y = await later(x * 2); return y + await slow(1); })));
+        log(await Promise.all([3, 1, 2].map(async (x) => x * (await quick(10)))));
+        log(await Promise.all([10, 1].map(async function (x) { await later(0, x); return x; })));
+      }`, { log: [[3, 5, 7], [30, 10, 20], [10, 1]] }));
+
+  test('expression-bodied arrows, IIFEs, named recursive function expressions', () =>
+    same(`
+      export async function main(log: any) {
+        const inc = async (x: number) => await later(x) + 1;
+        const plain = async (x: number) => x * 2;
+        log(await inc(1), await plain(4));
+        log(await (async () => { await slow(0); return 'iife'; })());
+        const fact = async function f(n: number): Promise<number> { return n <= 1 ? 1 : n * await f(n - 1); };
+        log(await fact(10));
+        const sum = await [1, 2, 3, 4].reduce(async (acc: Promise<number>, x) => (await acc) + await later(x), Promise.resolve(0));
+        log(sum);
+      }`, { log: [[2, 8], 'iife', 3628800, 10] }));
+
+  test('compiled callbacks given to native then and sequential awaits in callbacks', () =>
+    same(`
+      export async function main(log: any) {
+        const r = await later(5).then(async (v) => { await later(0); return v * 2; });
+        log(r);
+        const results: number[] = [];
+        for (const f of [async () => { await later(0, 5); return 1; }, async () => 2]) results.push(await f());
+        log(results);
+        const p = Promise.resolve(1).then(async (v) => { throw new Error('in callback ' + v); });
+        try { await p; } catch (e: any) { log(e.message); }
+      }`, { log: [10, [1, 2], 'in callback 1'] }));
+
+  test('a closure over a parameter that is never reassigned', TODO, () =>
+    same(`
+      async function f(x: number) { const g = () => x * 2; await later(0); return g(); }
+      export async function main(log: any) { return f(21); }`, { returns: 42 }));
+
+  test('a closure created before an await over a const declared after it (minimal)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const get = () => b;
+        const b = await later('b');
+        return get();
+      }`, { returns: 'b' }));
+
+  test('closures over variables that are never reassigned, created before and after awaits', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const a = await later('a');
+        const get = () => a + b;
+        const b = await slow('b');
+        function decl() { return a + b + c; }
+        const c = await 'c';
+        const obj = { m: () => [a, b, c] };
+        await later(0);
+        return [get(), decl(), obj.m()];
+      }`, { returns: ['ab', 'abc', ['a', 'b', 'c']] }));
+
+  test('two activations of the same function suspended at once keep their own state', () =>
+    same(`
+      async function work(id: number, delay: number) {
+        let acc = id;
+        for (let i = 0; i < 3; i++) { acc = acc * 10 + (await later(i, delay)); }
+        return acc;
+      }
+      export async function main(log: any) {
+        const [a, b, c] = await Promise.all([work(1, 3), work(2, 1), work(3, 2)]);
+        return [a, b, c];
+      }`, { returns: [1012, 2012, 3012] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('recursion and deep chains', () => {
+  test('recursion ~1000 deep where some levels suspend', () =>
+    same(`
+      async function sum(n: number): Promise<number> {
+        if (n === 0) return 0;
+        const here = n % 97 === 0 ? await later(n) : n % 13 === 0 ? await slow(n) : await n;
+        return here + (await sum(n - 1));
+      }
+      export async function main(log: any) { return sum(1000); }`, { returns: 500500 }));
+
+  test('mutual recursion with suspensions on the way back', () =>
+    same(`
+      async function isEven(n: number): Promise<boolean> { if (n === 0) return true; const r = await isOdd(n - 1); if (n % 50 === 0) await later(0); return r; }
+      async function isOdd(n: number): Promise<boolean> { if (n === 0) return false; return isEven(n - 1); }
+      export async function main(log: any) { log(await isEven(500), await isOdd(301)); }`,
+    { log: [[true, true]] }));
+
+  test('a 10,000-deep chain of compiled calls does not overflow when it resumes', () =>
+    // The descent suspends every 500 levels (a synchronous descent of 10,000 frames overflows
+    // natively too); the leaf suspends once; resuming must unwind 10,000 frames iteratively.
+    same(`
+      async function chain(n: number): Promise<number> {
+        if (n === 0) { await later(0); return 0; }
+        if (n % 500 === 0) await later(0);
+        return (await chain(n - 1)) + 1;
+      }
+      async function throwing(n: number): Promise<number> {
+        if (n === 0) { await later(0); throw new Error('leaf'); }
+        if (n % 500 === 0) await Promise.resolve();
+        return (await throwing(n - 1)) + 1;
+      }
+      export async function main(log: any) {
+        log(await chain(10000));
+        try { await throwing(10000); } catch (e: any) { log('caught', e.message); }
+      }`, { log: [10000, ['caught', 'leaf']] }));
+
+  test('a 4,000-deep synchronous descent whose leaf suspends once', () =>
+    same(`
+      async function chain(n: number): Promise<number> {
+        if (n === 0) { await later(0); return 0; }
+        return (await chain(n - 1)) + 1;
+      }
+      export async function main(log: any) { return chain(4000); }`, { returns: 4000 }));
+
+  test('a 7,000-deep synchronous descent (native copes; compiled frames must not be much larger)', TODO, () =>
+    same(`
+      async function chain(n: number): Promise<number> {
+        if (n === 0) { await later(0); return 0; }
+        return (await chain(n - 1)) + 1;
+      }
+      export async function main(log: any) { return chain(7000); }`, { returns: 7000 }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('thenables and promises', () => {
+  test('foreign thenables: resolved synchronously, later, rejected, throwing, nested', () =>
+    same(`
+      export async function main(log: any) {
+        log(await { then(r: any) { r('sync'); } });
+        log(await { then(r: any) { setTimeout(() => r('timer'), 1); } });
+        try { await { then(_: any, j: any) { j(new Error('rejected thenable')); } }; } catch (e: any) { log(e.message); }
+        try { await { then() { throw new Error('then threw'); } }; } catch (e: any) { log(e.message); }
+        log(await { then(r: any) { r({ then(r2: any) { r2('nested'); } }); } });
+        log(await { then(r: any, j: any) { r('first'); r('second'); j(new Error('ignored')); throw new Error('ignored too'); } });
+        log(await { then: 5 } as any);
+        log(await { then(r: any) { r(later('promise in thenable')); } });
+      }`));
+
+  test('then is read once, when awaited', () =>
+    same(`
+      export async function main(log: any) {
+        const counter = { reads: 0 };
+        const t = { get then() { counter.reads++; log('read then'); return (r: any) => r('v'); } };
+        log(await t, counter.reads);
+      }`, { log: ['read then', ['v', 1]] }));
+
+  test('settled native promises, Promise.resolve and rejected values of any kind', () =>
+    same(`
+      export async function main(log: any) {
+        const done = Promise.resolve('done');
+        await later(0);
+        log(await done, await Promise.resolve(later('inner')));
+        for (const reason of [1, 'str', null, undefined, { o: 1 }]) {
+          try { await Promise.reject(reason); } catch (e) { log('rejected with', e); }
+        }
+      }`));
+
+  test('a compiled task awaited twice and awaited by native code', () =>
+    same(`
+      export async function main(log: any) {
+        const t = slow('shared');
+        log(await t, await t);
+        const q = quick('q');
+        log(await q, await Promise.race([q]));
+        const results = await Promise.allSettled([boom('x'), slow('y')]);
+        log(results.map((r) => r.status));
+      }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('miscellaneous', () => {
+  test('a comma expression as the operand of await or as an argument of an awaited call', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const a = await (0, later('a'));
+        const b = await (log('first'), slow('b'));
+        const c = await slow((0, 'c'));
+        return [a, b, c];
+      }`, { log: ['first'], returns: ['a', 'b', 'c'] }));
+
+  test('TypeError messages for calling what is not a function, with awaited arguments', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const obj: any = { a: { b: 1 } };
+        const k = 'zz';
+        const attempts = [
+          async () => { await obj[k](await later(1)); },
+          async () => { await obj['x'](await later(1)); },
+          async () => { await obj[1](await later(1)); },
+          async () => { await obj.a.b(await later(1)); },
+          async () => { await (0, obj.q)(await later(1)); },
+          async () => { await new obj.a(await later(1)); },
+          async () => { const nf: any = 5; await nf(await later(1)); },
+        ];
+        for (const attempt of attempts) { try { await attempt(); log('no error'); } catch (e: any) { log(e.name, e.message); } }
+      }`));
+
+  test('assigning to a property of null: the operand is evaluated and awaited first', () =>
+    same(`
+      export async function main(log: any) {
+        const o: any = null;
+        try { o.p = await slow(log('operand evaluated')); } catch (e: any) { log(e.name, e.message); }
+        try { await (undefined as any).missing(await later(1)); } catch (e: any) { log(e.name); }
+        try { await (globalThis as any).notDefinedAnywhere; await eval('notDefinedAnywhere'); } catch (e: any) { log(e.name, e.message); }
+      }`));
+
+  test('writes of every kind between two suspensions are saved', () =>
+    same(`
+      export async function main(log: any) {
+        let a = 0, b = 0, c = 0, d = 0, e: any = 0, f = 0, g: any = 0, h: any = null, i = 0, j = 0, k = 0, l: any = 0, m = 0;
+        await later(0);
+        a++; ++b; c += 2; [d] = [4]; ({ e } = { e: 5 }); for (f of [6]); for (g in { seven: 1 }); h ??= 8; i ||= 9; j = (k = 10, 11); l = [l][0] + 12; m -= -13;
+        await later(0);
+        log(a, b, c, d, e, f, g, h, i, j, k, l, m);
+        await slow(0);
+        let n, o, p, q, r, s, t, u, v, w;
+        if (a) n = 1;
+        o = a ? 2 : 0;
+        [p] = [3];
+        ({ q } = { q: 4 } as any);
+        for (r of [5]);
+        for (s in { six: 1 });
+        t ??= 7;
+        u ||= 8;
+        try { throw 9; } catch (x) { v = x; }
+        w = await later(10);
+        await later(0);
+        log(n, o, p, q, r, s, t, u, v, w);
+      }`));
+
+  test('vars without initialiser assigned from awaits in every form survive a later suspension', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        var vn, vo, vp, vq, vr;
+        vn = await slow(1);
+        [vo] = await later([2]);
+        ({ vp } = await later({ vp: 3 }) as any);
+        vq ??= await later(4);
+        for (vr of await later([5]));
+        await later(0);
+        return [vn, vo, vp, vq, vr];
+      }`, { returns: [1, 2, 3, 4, 5] }));
+
+  test('variables changed in catch blocks, switch cases and loops between suspensions', () =>
+    same(`
+      export async function main(log: any) {
+        let x = 0, y = 0, z = 0;
+        for (let i = 0; i < 3; i++) {
+          try { await failLater('e'); y += 10; } catch { x++; }
+          z = z * 2 + (await later(i));
+        }
+        log(x, y, z);
+        let count = 0;
+        let s = '';
+        label: for (const ch of 'abc') {
+          s += ch;
+          switch (ch) { case 'b': count += await slow(5); continue label; default: count++; }
+          await later(0);
+        }
+        log(count, s);
+        const acc: unknown[] = [];
+        let w = 0;
+        while (w < 3) {
+          acc.push(w);
+          if (w++ === 1) { await later(0); continue; }
+          acc.push(await slow('x' + w));
+        }
+        log(acc);
+        let q = 1;
+        q = q + (q = 10) + await later(q);
+        log(q);
+        let arr = [1, 2, 3];
+        const [first, ...rest] = arr;
+        arr = await later([9]);
+        log(first, rest, arr);
+      }`, { log: [[3, 0, 4], [7, 'abc'], [0, 'x1', 1, 2, 'x3'], 21, [1, [2, 3], [9]]] }));
+
+  test('module-level code, class expressions, string and number method keys, async generators', () =>
+    same(`
+      const top = await later('top-level');
+      const K = class { v = 'k'; async m() { await later(0); return this.v; } };
+      const lit = {
+        async 'a-b'() { await later(0); return 'dash'; },
+        async 42() { await slow(0); return 'num'; },
+        f: async function () { await later(0); return 'prop fn'; },
+      };
+      export async function main(log: any) {
+        log(top, await new K().m(), await lit['a-b'](), await lit[42](), await lit.f(), lit.f.name, lit['a-b'].name);
+        async function* agen() { yield await later(1); yield 2; }
+        const g = agen();
+        log(await g.next(), await g.next(), await g.next());
+        async function* agen2() { for await (const x of [later('fa'), 'fb']) yield x; }
+        const out: unknown[] = [];
+        const it = agen2();
+        for (let r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
+        log(out);
+      }`));
+
+  test('odd awaited values: a then getter that throws, functions, null, undefined', () =>
+    same(`
+      export async function main(log: any) {
+        const t = { get then() { throw new Error('then getter'); } };
+        try { await t; } catch (e: any) { log('caught', e.message); }
+        const fnValue = () => 1;
+        log(typeof await fnValue, await null, await undefined, await NaN, await 0n);
+        const fnThen = Object.assign(() => 0, { then(r: any) { r('function thenable'); } });
+        log(await fnThen);
+      }`));
+
+  test('defaults that read earlier parameters and arguments', () =>
+    same(`
+      async function withDefaults(a: number, b = a + 1, c = arguments.length) { await later(0); return [a, b, c, arguments.length]; }
+      export async function main(log: any) { log(await withDefaults(1), await withDefaults(1, 5, 9 as any)); }`,
+    { log: [[[1, 2, 1, 1], [1, 5, 9, 3]]] }));
+
+  test('long loops: 100,000 awaits of plain values, 2,000 awaits of resolved promises', () =>
+    same(`
+      export async function main(log: any) {
+        let n = 0;
+        for (let i = 0; i < 100000; i++) n += await i;
+        log(n);
+        for (let i = 0; i < 2000; i++) n += await Promise.resolve(1);
+        for (let i = 0; i < 2000; i++) n += await quick(1);
+        return n;
+      }`, { log: [4999950000], returns: 4999954000 }));
+
+  test('function declarations in blocks and async IIFEs in a loop', () =>
+    same(`
+      export async function main(log: any) {
+        {
+          function inBlock() { return 'in block'; }
+          log(inBlock(), await later(0));
+        }
+        const pending: Promise<number>[] = [];
+        for (const v of [1, 2, 3]) pending.push((async () => { await later(0); return v * 10; })());
+        return Promise.all(pending);
+      }`, { returns: [10, 20, 30] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('compiled functions seen from native code', () => {
+  test('a compiled call returns a Task: a Promise with a synchronous isCompleted', () =>
+    compiledOnly(`
+      async function sync() { return 1; }
+      async function suspends() { await later(0); return 2; }
+      async function fails() { throw new Error('f'); }
+      const inspect = (p: any) => [p instanceof Promise, typeof p.isCompleted, p.isCompleted, typeof p.then];
+      export async function main(log: any) {
+        const a = sync(), b = suspends(), c = fails();
+        log(inspect(a), inspect(b), inspect(c));
+        log(a.isCompleted && (a as any).result, (c as any).isFaulted, (c as any).error.message);
+        c.catch(() => {});
+        log(await b, (b as any).isCompleted, (b as any).result);
+      }`,
+    {
+      log: [
+        [[true, 'boolean', true, 'function'], [true, 'boolean', false, 'function'], [true, 'boolean', true, 'function']],
+        [1, true, 'f'],
+        [2, true, 2],
+      ],
+      outcome: { returned: undefined },
+    }));
+
+  test('then/catch/finally on a Task return plain Promises', () =>
+    compiledOnly(`
+      async function f() { await later(0); return 3; }
+      export async function main(log: any) {
+        const t = f();
+        const p = t.then((v) => v * 2);
+        log(typeof (p as any).isCompleted, await p, await t.finally(() => log('finally')));
+      }`,
+    { log: ['finally', ['undefined', 6, 3]], outcome: { returned: undefined } }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('the awaiter protocol (compiled only)', () => {
+  const AWAITER = `
+    const GET = Symbol.for('reawait.getAwaiter');
+    function manual(log: any, name: string) {
+      let completed = false, value: unknown, error: unknown, failed = false;
+      let callback: (() => void) | null = null;
+      const awaiter = {
+        get isCompleted() { log(name + '.isCompleted', completed); return completed; },
+        getResult() { log(name + '.getResult'); if (failed) throw error; return value; },
+        onCompleted(cb: () => void) { log(name + '.onCompleted'); callback = cb; },
+      };
+      return {
+        awaitable: { [GET]() { log(name + '.getAwaiter'); return awaiter; } },
+        complete(v: unknown) { completed = true; value = v; const cb = callback; callback = null; cb?.(); },
+        fail(e: unknown) { completed = true; failed = true; error = e; const cb = callback; callback = null; cb?.(); },
+      };
+    }`;
+
+  test('a completed awaiter continues synchronously', () =>
+    compiledOnly(AWAITER + `
+      export async function main(log: any) {
+        const m = manual(log, 'a');
+        m.complete(42);
+        log('before');
+        const v = await m.awaitable;
+        log('after', v);
+        return v;
+      }`,
+    {
+      log: ['before', 'a.getAwaiter', ['a.isCompleted', true], 'a.getResult', ['after', 42]],
+      outcome: { returned: 42 },
+    }));
+
+  test('a pending awaiter: onCompleted, then a driver calls the stored callback', () =>
+    compiledOnly(AWAITER + `
+      async function inner(log: any, m: any) {
+        log('inner start');
+        const v = await m.awaitable;
+        log('inner resumed', v);
+        return (v as number) + 1;
+      }
+      export async function main(log: any) {
+        const m = manual(log, 'p');
+        const task = inner(log, m);
+        log('returned to driver', task.isCompleted);
+        m.complete(10);
+        log('driver completed it', task.isCompleted);
+        return await task;
+      }`,
+    {
+      log: [
+        'inner start', 'p.getAwaiter', ['p.isCompleted', false], 'p.onCompleted',
+        ['returned to driver', false],
+        'p.getResult', ['inner resumed', 10],
+        ['driver completed it', true],
+      ],
+      outcome: { returned: 11 },
+    }));
+
+  test('a driver loop resuming a compiled loop that awaits awaiters', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      const pending: (() => void)[] = [];
+      let tick = 0;
+      const nextTick = () => ({ [GET]() {
+        const at = tick;
+        return { get isCompleted() { return tick > at; }, getResult() { return tick; }, onCompleted(cb: () => void) { pending.push(cb); } };
+      } });
+      async function worker(log: any) {
+        let sum = 0;
+        for (let i = 0; i < 3; i++) { const t = await nextTick(); log('tick', t); sum += t as number; }
+        return sum;
+      }
+      export async function main(log: any) {
+        const task = worker(log);
+        while (pending.length > 0) { tick++; pending.shift()!(); }
+        log('completed', task.isCompleted);
+        return await task;
+      }`,
+    { log: [['tick', 1], ['tick', 2], ['tick', 3], ['completed', true]], outcome: { returned: 6 } }));
+
+  test('onCompleted calling its callback synchronously', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      const immediate = (log: any, v: unknown) => ({ [GET]() {
+        let done = false;
+        return { get isCompleted() { return done; }, getResult() { log('getResult'); return v; }, onCompleted(cb: () => void) { log('onCompleted'); done = true; cb(); log('callback returned'); } };
+      } });
+      async function f(log: any) { const a = await immediate(log, 1); const b = await immediate(log, 2); return a + b; }
+      export async function main(log: any) {
+        const t = f(log);
+        log('isCompleted', t.isCompleted);
+        return await t;
+      }`,
+    {
+      log: ['onCompleted', 'getResult', 'callback returned', 'onCompleted', 'getResult', 'callback returned', ['isCompleted', true]],
+      outcome: { returned: 3 },
+    }));
+
+  test('getResult throwing: the error is thrown at the await and can be caught', () =>
+    compiledOnly(AWAITER + `
+      async function f(log: any, m: any) {
+        try { await m.awaitable; log('never'); }
+        catch (e: any) { log('caught', e.message); return 'recovered'; }
+      }
+      export async function main(log: any) {
+        const done = manual(log, 'done');
+        done.fail(new Error('already failed'));
+        try { await done.awaitable; } catch (e: any) { log('caught sync', e.message); }
+        const m = manual(log, 'm');
+        const t = f(log, m);
+        m.fail(new Error('failed later'));
+        return await t;
+      }`,
+    {
+      log: [
+        'done.getAwaiter', ['done.isCompleted', true], 'done.getResult', ['caught sync', 'already failed'],
+        'm.getAwaiter', ['m.isCompleted', false], 'm.onCompleted', 'm.getResult', ['caught', 'failed later'],
+      ],
+      outcome: { returned: 'recovered' },
+    }));
+
+  test('getResult throwing with no try: the task rejects', () =>
+    compiledOnly(AWAITER + `
+      async function f(m: any) { await m.awaitable; return 'never'; }
+      export async function main(log: any) {
+        const m = manual(log, 'm');
+        const t = f(m);
+        m.fail(new TypeError('bad result'));
+        log('faulted', (t as any).isFaulted);
+        return await t.then(() => 'fulfilled', (e: any) => ['rejected', e.name, e.message]);
+      }`,
+    {
+      log: ['m.getAwaiter', ['m.isCompleted', false], 'm.onCompleted', 'm.getResult', ['faulted', true]],
+      outcome: { returned: ['rejected', 'TypeError', 'bad result'] },
+    }));
+
+  test('onCompleted throwing: the task rejects, it does not hang', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      const broken = { [GET]() { return { isCompleted: false, getResult() { return 1; }, onCompleted() { throw new Error('cannot register'); } }; } };
+      async function f(log: any) { log('before'); await broken; log('never'); }
+      async function g(log: any) { try { await broken; } catch (e: any) { log('caught in g', e.message); return 'g ok'; } }
+      async function h(log: any) { await later(0); log('h resumed'); await broken; log('never'); }
+      export async function main(log: any) {
+        log(await g(log));
+        const t = f(log);
+        log('call returned');
+        log(await t.then(() => 'fulfilled', (e: any) => 'rejected ' + e.message));
+        log(await h(log).then(() => 'fulfilled', (e: any) => 'rejected ' + e.message));
+        return 'end';
+      }`,
+    {
+      log: [
+        ['caught in g', 'cannot register'], 'g ok', 'before', 'call returned', 'rejected cannot register',
+        'h resumed', 'rejected cannot register',
+      ],
+      outcome: { returned: 'end' },
+    }));
+
+  test('the awaiter protocol is preferred over then', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      const both = { [GET]() { return { isCompleted: true, getResult: () => 'awaiter' }; }, then(r: any) { r('then'); } };
+      export async function main(log: any) { return await both; }`,
+    { log: [], outcome: { returned: 'awaiter' } }));
+
+  test('an awaiter completed from a timer, awaited inside nested compiled calls', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      const sleep = (v: unknown) => ({ [GET]() {
+        let done = false;
+        return { get isCompleted() { return done; }, getResult() { return v; }, onCompleted(cb: () => void) { setTimeout(() => { done = true; cb(); }, 1); } };
+      } });
+      async function leaf(n: number) { return (await sleep(n)) as number * 2; }
+      async function mid(n: number) { const a = await leaf(n); const b = await slow(a); return a + b; }
+      export async function main(log: any) {
+        let total = 0;
+        for (let i = 1; i <= 3; i++) { total += await mid(i); log('total', total); }
+        return total;
+      }`,
+    { log: [['total', 4], ['total', 12], ['total', 24]], outcome: { returned: 24 } }));
+
+  test('an awaiter whose callback is called twice is a dispatcher error, not a double resume', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      let saved: (() => void) | null = null;
+      const a = { [GET]() { return { isCompleted: false, getResult: () => 'v', onCompleted(cb: () => void) { saved = cb; } }; } };
+      async function f(log: any) { const v = await a; log('resumed', v); return v; }
+      export async function main(log: any) {
+        const t = f(log);
+        saved!();
+        try { saved!(); } catch (e: any) { log('second call', e.message); }
+        return await t;
+      }`,
+    {
+      log: [['resumed', 'v'], ['second call', 'reawait: an awaiter called its completion callback when nothing was waiting on it']],
+      outcome: { returned: 'v' },
+    }));
+});

@@ -1,0 +1,111 @@
+/**
+ * Helpers for the differential semantics tests: a prelude of awaitables shared by the programs,
+ * and `same()`, which runs a program natively and compiled (with and without continuation
+ * reuse) and asserts that all three observed the same thing.
+ */
+import assert from 'node:assert/strict';
+import type { TransformOptions } from '../../src/compiler/index.ts';
+import { runCompiled, runNative, type Observation } from './differential.ts';
+
+/** An observation, plus the promise rejections that nobody handled while (or shortly after) it ran. */
+export interface Guarded extends Observation {
+  unhandledRejections: unknown[];
+}
+
+/**
+ * Runs one program with the process's `unhandledRejection` listeners replaced by one that
+ * records, and waits a little after it returns for late rejections (timers of 1 ms). The
+ * rejections become part of the observation instead of failing whichever test runs then.
+ */
+async function guarded(run: () => Promise<Observation>): Promise<Guarded> {
+  const saved = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  const unhandledRejections: unknown[] = [];
+  const record = (reason: unknown): void => {
+    unhandledRejections.push(reason instanceof Error ? { name: reason.name, message: reason.message } : reason);
+  };
+  process.on('unhandledRejection', record);
+  try {
+    const observation = await run();
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    return { ...observation, unhandledRejections };
+  } finally {
+    process.off('unhandledRejection', record);
+    for (const listener of saved) process.on('unhandledRejection', listener as never);
+  }
+}
+
+const compiled = (source: string, options: TransformOptions) => guarded(() => runCompiled(source, options));
+
+/**
+ * Prepended to every program:
+ * - `later(v, ms)`: a native Promise that resolves with `v` after a timer (really suspends);
+ * - `failLater(message, ms)`: a native Promise that rejects with an Error after a timer;
+ * - `slow(v)`: a compiled async function that suspends once, then returns `v`;
+ * - `quick(v)`: a compiled async function that completes synchronously with `v`;
+ * - `boom(message)`: a compiled async function that suspends once, then throws an Error;
+ * - `quickFail(message)`: a compiled async function that throws at once (no suspension).
+ */
+export const PRELUDE = `
+const later = <T,>(v: T, ms = 1): Promise<T> => new Promise((r) => setTimeout(() => r(v), ms));
+const failLater = (message: string, ms = 1): Promise<never> => new Promise((_, j) => setTimeout(() => j(new Error(message)), ms));
+async function slow<T>(v: T): Promise<T> { await later(0); return v; }
+async function quick<T>(v: T): Promise<T> { return v; }
+async function boom(message: string): Promise<never> { await later(0); throw new Error(message); }
+async function quickFail(message: string): Promise<never> { throw new Error(message); }
+`;
+
+export interface SameOptions {
+  /** When given, the native run must have produced exactly this log (checks the program itself). */
+  log?: unknown[];
+  /** When given, the native run must have returned this value. */
+  returns?: unknown;
+  /** The native run is expected to throw (by default it must return: a typo would otherwise pass). */
+  throws?: boolean;
+}
+
+/**
+ * `export async function main(log: any) {` becomes `main(log$: any) { const log = log$;`: closures
+ * in the programs capture `log` freely, while a closure capturing a parameter is tested on its
+ * own (see BUGS.md).
+ */
+function prepare(program: string): string {
+  return PRELUDE + program.replace(/export async function main\(log: any\) \{/, 'export async function main(log$: any) { const log = log$;');
+}
+
+/** Runs `PRELUDE + program` three ways and asserts compiled == native. Returns the native observation. */
+export async function same(program: string, options: SameOptions = {}): Promise<Guarded> {
+  const source = prepare(program);
+  const native = await guarded(() => runNative(source));
+  const reuse = await compiled(source, { reuseContinuations: true });
+  const noReuse = await compiled(source, { reuseContinuations: false });
+  if (options.throws) {
+    assert.ok('threw' in native.outcome, `the native run was expected to throw: ${JSON.stringify(native)}`);
+  } else {
+    assert.ok('returned' in native.outcome, `the native run threw: ${JSON.stringify(native.outcome)}`);
+  }
+  if (options.log !== undefined) assert.deepEqual(native.log, options.log, 'native log (the program itself is wrong)');
+  if ('returns' in options) assert.deepEqual(native.outcome, { returned: options.returns }, 'native result (the program itself is wrong)');
+  for (const [name, observed] of [['with', reuse], ['without', noReuse]] as const) {
+    assert.deepEqual(observed, native, `compiled ${name} continuation reuse differs from native:\n  native:   ${show(native)}\n  compiled: ${show(observed)}`);
+  }
+  return native;
+}
+
+function show(observation: Observation | Guarded): string {
+  return JSON.stringify(observation, (_key, value: unknown) =>
+    value === undefined ? '<undefined>' : typeof value === 'bigint' ? `${value}n` : value,
+  );
+}
+
+/**
+ * Compiled-only (native cannot express it): both compilations must observe exactly `expected`
+ * (with no unhandled rejections unless `expected` lists them).
+ */
+export async function compiledOnly(program: string, expected: Observation | Guarded): Promise<void> {
+  expected = { unhandledRejections: [], ...expected };
+  for (const reuseContinuations of [true, false]) {
+    const observed = await compiled(prepare(program), { reuseContinuations });
+    assert.deepEqual(observed, expected, `reuseContinuations: ${reuseContinuations}:\n  expected: ${show(expected)}\n  compiled: ${show(observed)}`);
+  }
+}
