@@ -4,7 +4,7 @@
  */
 export const RUNTIME_EXPORTS = [
   'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation',
-  'awaitValue', 'awaitNonAwaiter', 'waitOnAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'notCallable',
+  'awaitValue', 'awaitNonAwaiter', 'waitOnAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'notCallable', 'construct',
   'iterate', 'enumerate', 'step', 'close', 'closeOnThrow',
 ] as const;
 export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number];
@@ -62,6 +62,11 @@ export class Names {
 
   continuationClass(): string {
     return `${this.prefix}K${++this.classes}`;
+  }
+
+  private renames = 0;
+  renamed(name: string): string {
+    return `${name}${this.prefix}${++this.renames}`;
   }
 
   fast(name: string): string {

@@ -99,6 +99,12 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : String(value);
 }
 
+/** `new` of a constructor read before an await: V8's message names the expression written. */
+export function construct(target: unknown, calleeText: string, ...args: unknown[]): object {
+  if (typeof target !== 'function') throw new TypeError(`${calleeText} is not a constructor`);
+  return Reflect.construct(target, args) as object;
+}
+
 /** A call of something that is not a function, with V8's message. */
 export function notCallable(calleeText: string): never {
   throw new TypeError(`${calleeText} is not a function`);

@@ -7,6 +7,7 @@
 export const TASK_BRAND: unique symbol = Symbol('reawait.task') as never;
 
 const PENDING = 0;
+const ignore = (): void => {};
 const FULFILLED = 1;
 const REJECTED = 2;
 
@@ -65,13 +66,25 @@ export class Task<T = unknown> extends Promise<T> {
   /** The result of a fulfilled task; throws the error of a failed one, or if still pending. */
   get result(): T {
     if (this.#status === FULFILLED) return this.#value as T;
-    if (this.#status === REJECTED) throw this.#value;
+    if (this.#status === REJECTED) {
+      this.markHandled();
+      throw this.#value;
+    }
     throw new Error('reawait: Task.result read before the task completed');
   }
 
   /** The error of a failed task, or undefined. */
   get error(): unknown {
     return this.#status === REJECTED ? this.#value : undefined;
+  }
+
+  #handled = false;
+
+  /** Whoever reads the error synchronously handles it: no unhandled-rejection report, as with `await`. */
+  markHandled(): void {
+    if (this.#handled) return;
+    this.#handled = true;
+    Promise.prototype.then.call(this, undefined, ignore);
   }
 
   /** @internal Fulfils with a value that is not a thenable (the runtime resolves those first). */

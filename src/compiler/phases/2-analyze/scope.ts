@@ -312,12 +312,13 @@ export function analyzeScope(fn: Node): FunctionScope {
       if (d.init || decl.kind === 'var') visitPattern(d.id, scope, depth, false);
       else visitPattern(d.id, scope, depth, true);
       if (!d.init && decl.kind === 'var') {
-        // `var x;` writes nothing: undo the write recorded by visitPattern.
+        // `var x;` writes nothing: its identifier is a reference that neither reads nor writes.
         for (const id of patternNames(d.id, [])) {
           const ref = referenceAt.get(id);
           if (ref) {
-            ref.binding.refs.pop();
-            referenceAt.delete(id);
+            const declarationOnly: Reference = { ...ref, write: false };
+            ref.binding.refs[ref.binding.refs.indexOf(ref)] = declarationOnly;
+            referenceAt.set(id, declarationOnly);
           }
         }
       }
@@ -336,6 +337,7 @@ export function analyzeScope(fn: Node): FunctionScope {
         visitDeclaration(node, scope, depth);
         return;
       case 'FunctionDeclaration':
+        if (node.id) reference(scope, node.id, false, true, depth);
         visitFunction(node, scope, depth + 1);
         return;
       case 'ClassDeclaration':
@@ -437,15 +439,13 @@ export function analyzeScope(fn: Node): FunctionScope {
     visitExpr(fn.body, root, 0);
   }
 
-  // A binding is reassigned when written other than by its one declaration.
+  // A binding is reassigned when written more than once (its declaration, a parameter's
+  // binding, a var's initialiser count once) or from a nested function.
   for (const b of bindings) {
     const writes = b.refs.filter((r) => r.write);
-    const declarationWrites = b.kind === 'param' ? 0 : b.kind === 'var' ? 0 : 1;
-    b.reassigned = writes.length > declarationWrites || writes.some((w) => w.nested);
-    if (b.kind === 'param' || b.kind === 'var') b.reassigned = writes.length > (b.kind === 'var' ? 1 : 0) || writes.some((w) => w.nested);
+    b.reassigned = writes.length > 1 || writes.some((w) => w.nested);
   }
 
-  if (thisBinding && thisNodes.length > 0) thisBinding.captured = thisNodes.some((n) => n !== undefined);
   return {
     fn,
     bindings,

@@ -176,6 +176,11 @@ export interface LoweredFunction {
   readonly entryValues: Value[];
   /** Scratch locals of call sites, never live across a suspension. */
   readonly scratch: string[];
+  /**
+   * Identifiers of bindings renamed because another binding of the function has the same name
+   * (the continuation code must name each unambiguously), with their replacement text.
+   */
+  readonly renames: Map<Node, string>;
 }
 
 export function isStateful(item: Item): boolean {

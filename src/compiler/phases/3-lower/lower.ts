@@ -57,6 +57,7 @@ class Lowering {
   private readonly valueOfBinding = new Map<Binding, Value>();
   private readonly states: SiteItem[] = [];
   private readonly awaiting = new Set<Node>();
+  private readonly awaitPositions: number[] = [];
   private readonly scratch = new Set<string>();
   private tryDepth = 0;
   private readonly thisValue: Value | null;
@@ -71,6 +72,7 @@ class Lowering {
     this.context = context;
     this.markAwaits();
     const stateful = this.awaiting.size > 0;
+    if (stateful) this.renameShadowed();
     this.thisValue = stateful && scope.thisBinding ? this.newValue(context.names.this, 'function', scope.thisBinding) : null;
     this.argumentsValue = stateful && scope.argumentsBinding ? this.newValue(context.names.arguments, 'function', scope.argumentsBinding) : null;
   }
@@ -91,10 +93,31 @@ class Lowering {
     let value = this.valueOfBinding.get(binding);
     if (value === undefined) {
       const functionLevel = binding.kind === 'param' || binding.kind === 'var' || (binding.kind === 'function' && binding.scope === this.fn);
-      value = this.newValue(binding.name, functionLevel ? 'function' : 'block', binding);
+      value = this.newValue(this.renamed.get(binding) ?? binding.name, functionLevel ? 'function' : 'block', binding);
       this.valueOfBinding.set(binding, value);
     }
     return value;
+  }
+
+  private readonly renamed = new Map<Binding, string>();
+  private readonly renames = new Map<Node, string>();
+
+  /**
+   * Bindings that share a name with another binding of this function get a name of their own:
+   * code that saves a value at a suspension point must not find it shadowed there.
+   */
+  private renameShadowed(): void {
+    const seen = new Set<string>();
+    const shorthand = shorthandValues(this.fn);
+    for (const binding of this.scope.bindings) {
+      if (!seen.has(binding.name)) {
+        seen.add(binding.name);
+        continue;
+      }
+      const name = this.context.names.renamed(binding.name);
+      this.renamed.set(binding, name);
+      for (const ref of binding.refs) this.renames.set(ref.node, shorthand.has(ref.node) ? `${binding.name}: ${name}` : name);
+    }
   }
 
   // ---------------------------------------------------------------- await bookkeeping
@@ -107,6 +130,7 @@ class Lowering {
       path.push(node);
       if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await)) {
         for (const n of path) this.awaiting.add(n);
+        this.awaitPositions.push(node.start);
       }
       for (const child of childrenOf(node)) visit(child);
       path.pop();
@@ -155,7 +179,9 @@ class Lowering {
       }
     });
     for (const binding of this.scope.bindings) {
-      if (binding.kind === 'param' || (binding.kind === 'function' && binding.scope === fn)) entryValues.push(this.valueOf(binding));
+      // Every binding is a value, so that the analyses see all of its reads and writes.
+      const value = this.valueOf(binding);
+      if (binding.kind === 'param' || (binding.kind === 'function' && binding.scope === fn)) entryValues.push(value);
     }
     if (this.thisValue) entryValues.push(this.thisValue);
     if (this.argumentsValue) entryValues.push(this.argumentsValue);
@@ -180,18 +206,28 @@ class Lowering {
       length,
       entryValues,
       scratch: [...this.scratch],
+      renames: this.renames,
     };
   }
 
   /** What this version refuses, with the construct named (issue 3 of the roadmap adds them). */
   private checkSupported(): void {
+    // A closure keeps the binding of the activation that created it, while a resumed activation
+    // has its own copy: a captured binding must not change once a closure may have seen it.
+    const loops: Node[] = [];
+    for (const node of this.awaiting) if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type)) loops.push(node);
     for (const binding of this.scope.bindings) {
-      if (binding.captured && binding.reassigned) {
-        const at = binding.refs.find((r) => r.nested) ?? binding.refs[0]!;
-        throw new UnsupportedAt(
-          `a closure that captures '${binding.name}', which is reassigned, inside an async function that awaits is not supported yet by reawait`,
-          at.node.start,
-        );
+      if (!binding.captured) continue;
+      const closure = binding.refs.find((r) => r.nested)!;
+      const refuse = (why: string): never => {
+        throw new UnsupportedAt(`a closure that captures '${binding.name}', ${why}, inside an async function that awaits is not supported yet by reawait`, closure.node.start);
+      };
+      if (binding.reassigned) refuse('which is reassigned');
+      const writes = binding.refs.filter((r) => r.write && !r.nested).map((r) => r.node.start);
+      const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => r.node.start));
+      if (writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w))) refuse('which is initialised after an await that follows the closure');
+      if ((binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end))) {
+        refuse('a `var` written in a loop that awaits');
       }
     }
     if (this.scope.superNodes.length > 0) this.unsupported('`super` inside an async function that awaits', this.scope.superNodes[0]!);
@@ -326,7 +362,7 @@ class Lowering {
     if (keyword !== 'let' && keyword !== 'const' && keyword !== 'var') this.unsupported(`'${node.kind}' declarations`, node);
     for (const d of node.declarations) {
       if (this.awaits(d.id)) this.unsupported('await inside a destructuring default or computed key', d.id);
-      const init = d.init ? (this.awaits(d.init) ? this.expr(d.init, out) : [copy(d.init)]) : null;
+      const init = d.init ? this.expr(d.init, out) : null;
       this.declare(keyword, d.id, init, out);
     }
   }
@@ -373,7 +409,7 @@ class Lowering {
     }
     // for (;;) { cont: { body } test; if (!test) break; }: `continue` must reach the test.
     const continueLabel = this.context.names.label();
-    this.markContinues(node, continueLabel);
+    this.markContinues(node, continueLabel, labels);
     const body = this.lowerBlock(node.body);
     const items: Item[] = [{ kind: 'block', items: body, hoistedFunctions: [], ...spanOf(body) }];
     const test = this.expr(node.test, items);
@@ -382,7 +418,7 @@ class Lowering {
   }
 
   /** `continue` statements that target `loop` (unlabelled, or labelled with one of its labels). */
-  private markContinues(loop: Node, label: string): void {
+  private markContinues(loop: Node, label: string, loopLabels: readonly string[]): void {
     const visit = (node: Node, depth: number, labels: Set<string>): void => {
       if (isFunction(node)) return;
       if (node.type === 'ContinueStatement') {
@@ -392,8 +428,7 @@ class Lowering {
       const isLoop = /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type);
       for (const child of childrenOf(node)) visit(child, isLoop ? depth + 1 : depth, labels);
     };
-    const labels = new Set<string>();
-    visit(loop.body, 0, labels);
+    visit(loop.body, 0, new Set(loopLabels));
   }
 
   private forLoop(node: Node, out: Item[], labels: string[]): void {
@@ -599,8 +634,9 @@ class Lowering {
     }
   }
 
+  /** An expression without awaits, as written; a comma expression keeps its parentheses. */
   private plainExpr(node: Node): Chunk[] {
-    return [copy(node)];
+    return node.type === 'SequenceExpression' ? ['(', copy(node), ')'] : [copy(node)];
   }
 
   /** An await at statement level or inside an expression: a suspension point. */
@@ -655,7 +691,7 @@ class Lowering {
     return args.map((arg, index) => {
       const spread = arg.type === 'SpreadElement';
       const inner = spread ? arg.argument : arg;
-      let value = index <= last ? this.expr(inner, out) : [copy(inner)];
+      let value = this.expr(inner, out);
       if (index < last) value = this.spill(value, inner, out);
       return spread ? ['...', ...value] : value;
     });
@@ -756,6 +792,15 @@ class Lowering {
       if (index < last) value = this.spill(value, part, out);
       replaced.set(part, value);
     });
+    if (node.type === 'NewExpression' && replaced.has(node.callee)) {
+      // The constructor was read into a temp before the awaits: a failure must still name it.
+      const args = node.arguments.map((a: Node) => {
+        const inner = a.type === 'SpreadElement' ? a.argument : a;
+        const value = replaced.get(inner) ?? this.plainExpr(inner);
+        return a.type === 'SpreadElement' ? ['...', ...value] : value;
+      });
+      return [`${this.context.names.runtime('construct')}(`, ...replaced.get(node.callee)!, `, ${JSON.stringify(calleeText(this.context.text, node.callee))}`, ...args.flatMap((a: Chunk[]) => [', ', ...a]), ')'];
+    }
     return rebuild(node, replaced);
   }
 
@@ -843,7 +888,8 @@ function joinArgs(args: Chunk[][]): Chunk[] {
 }
 
 function wrapCallee(callee: Chunk[]): Chunk[] {
-  return callee.length === 1 ? callee : ['(', ...callee, ')'];
+  const only = callee[0];
+  return callee.length === 1 && typeof only === 'object' && only.kind === 'ref' ? callee : ['(', ...callee, ')'];
 }
 
 function lastIndexWhere<T>(items: readonly T[], predicate: (item: T) => boolean): number {
@@ -851,7 +897,7 @@ function lastIndexWhere<T>(items: readonly T[], predicate: (item: T) => boolean)
   return -1;
 }
 
-/** V8's rendering of a callee in "x is not a function": calls shown as `(...)`. */
+/** V8's rendering of a callee in "x is not a function" (its CallPrinter, for common shapes). */
 function calleeText(text: string, callee: Node): string {
   const render = (node: Node): string => {
     switch (node.type) {
@@ -859,15 +905,38 @@ function calleeText(text: string, callee: Node): string {
         return node.name;
       case 'ThisExpression':
         return 'this';
-      case 'MemberExpression':
-        return node.computed ? `${render(node.object)}[...]` : `${render(node.object)}.${text.slice(node.property.start, node.property.end)}`;
+      case 'Literal':
+        return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.raw ?? node.value);
+      case 'MemberExpression': {
+        const object = render(node.object);
+        if (!node.computed) return `${object}.${text.slice(node.property.start, node.property.end)}`;
+        const key = node.property;
+        if (key.type === 'Literal' && typeof key.value === 'string') return `${object}.${key.value}`;
+        return `${object}[${render(key)}]`;
+      }
       case 'CallExpression':
         return `${render(node.callee)}(...)`;
+      case 'SequenceExpression':
+        return `(${node.expressions.map(render).join(' , ')})`;
       default:
         return '(intermediate value)';
     }
   };
   return render(callee);
+}
+
+/** Identifiers that are the value of a shorthand property (`{ x }`), in objects and patterns. */
+function shorthandValues(root: Node): Set<Node> {
+  const found = new Set<Node>();
+  const visit = (node: Node): void => {
+    if (node.type === 'Property' && node.shorthand) {
+      const value = node.value.type === 'AssignmentPattern' ? node.value.left : node.value;
+      if (value.type === 'Identifier') found.add(value);
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  return found;
 }
 
 /** Binding identifiers of a declaration target or pattern. */

@@ -7,7 +7,7 @@ import { UnsupportedAt } from '../../errors.js';
 import type { Names } from '../../names.js';
 import type { FunctionScope } from '../2-analyze/scope.js';
 import type { Jump } from '../2-analyze/jumps.js';
-import type { LoweredFunction } from '../3-lower/ir.js';
+import type { Item, LoweredFunction } from '../3-lower/ir.js';
 import type { SharedLayout } from '../4-layout/layout.js';
 import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
@@ -46,9 +46,16 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
   const { rewrites, names } = context;
   const stateful = plan.layout !== null;
 
-  if (stateful) {
+  // A function that resumes is called with the continuation as `this`: its own `this` and
+  // `arguments` (and those its arrows see) are read from aliases. Arrows keep the lexical ones.
+  if (plan.lowered.thisValue) {
     for (const node of plan.scope.thisNodes) rewrites.add(node, () => context.output.gen(names.this, node.start));
+  }
+  if (plan.lowered.argumentsValue) {
     for (const node of plan.scope.argumentsNodes) rewrites.add(node, () => context.output.gen(names.arguments, node.start));
+  }
+  for (const [node, name] of plan.lowered.renames) {
+    rewrites.add(node, () => context.output.gen(name, node.start));
   }
   for (const jump of plan.jumps) {
     if (jump.kind === 'return' && jump.node.argument && mayBeThenable(jump.node.argument)) {
@@ -192,9 +199,7 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   if (lowered.thisValue) locals.push(`${lowered.thisValue.name} = this`);
   if (lowered.argumentsValue) locals.push(`${lowered.argumentsValue.name} = arguments`);
   for (const value of lowered.values) if (value.binding === null) locals.push(value.name);
-  const maxArgs = Math.max(0, ...lowered.states.map((site) => site.call?.args.length ?? 0));
-  for (const scratch of ['r', 'c', 'f', 'o', 'e', 'x', 'd', 'w']) locals.push(names.scratch(scratch));
-  for (let i = 0; i < maxArgs; i++) locals.push(names.scratch(`a${i}`));
+  for (const scratch of scratchLocals(lowered, layout)) locals.push(names.scratch(scratch));
   output.gen(`{ let ${locals.join(', ')}; `, fn.body.start);
   output.gen(`if (${k} !== null) { ${names.runtime('state')}.k = null; ${s} = ${k}.state; switch (${s}) { `);
   for (const point of layout.points) {
@@ -204,6 +209,58 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   output.gen('} } ');
   new ItemEmitter(bodyContext(plan, context, classNames)).list(lowered.body);
   output.gen(' }');
+}
+
+/** The scratch locals the emitted sites use (few locals keep deep recursion's frames small). */
+function scratchLocals(lowered: LoweredFunction, layout: SharedLayout): string[] {
+  const used = new Set<string>(lowered.scratch.map((name) => name.slice(name.lastIndexOf('_') + 1)));
+  let maxArgs = 0;
+  for (const site of lowered.states) {
+    if (site.result === null) used.add('r');
+    if (site.call) {
+      used.add('c').add('f');
+      if (site.call.receiver) used.add('o');
+      maxArgs = Math.max(maxArgs, site.call.args.length);
+    } else {
+      used.add('w');
+    }
+  }
+  if (layout.exceptionSlot !== 0) used.add('x');
+  const visit = (items: readonly Item[]): void => {
+    for (const item of items) {
+      switch (item.kind) {
+        case 'try':
+          if (item.captureInto || item.onThrow) used.add('e');
+          visit(item.block);
+          if (item.finalizer) visit(item.finalizer);
+          break;
+        case 'block':
+          visit(item.items);
+          break;
+        case 'if':
+          visit(item.consequent);
+          if (item.alternate) visit(item.alternate);
+          break;
+        case 'native-loop':
+          visit(item.body);
+          break;
+        case 'forever':
+          visit(item.items);
+          break;
+        case 'switch':
+          for (const clause of item.clauses) visit(clause);
+          break;
+        case 'labeled':
+          visit([item.body]);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visit(lowered.body);
+  for (let i = 0; i < maxArgs; i++) used.add(`a${i}`);
+  return [...used];
 }
 
 /** Declares the continuation constructor(s) of a stateful function in the module header. */

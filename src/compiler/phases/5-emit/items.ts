@@ -391,8 +391,11 @@ export class ItemEmitter {
       }
       const args = call.args.map((arg, index) => this.argument(arg, index));
       const argList = args.length > 0 ? `, ${args.join(', ')}` : '';
+      // A plain call passes `this` implicitly (undefined, as for the call written): one frame
+      // less than `.call`, which matters for deep recursion before anything is optimised.
+      const fastCall = call.receiver ? `${f}.call(${receiver}${argList})` : `${f}(${args.join(', ')})`;
       this.gen(
-        `${result} = (${f} = typeof ${c} === "function" ? ${c}[${names.runtime('FAST')}] : undefined) !== undefined ? ${f}.call(${receiver}${argList}) : ` +
+        `${result} = (${f} = typeof ${c} === "function" ? ${c}[${names.runtime('FAST')}] : undefined) !== undefined ? ${fastCall} : ` +
           `${names.runtime('awaitValue')}(typeof ${c} === "function" ? ${c}.call(${receiver}${argList}) : ${names.runtime('notCallable')}(${JSON.stringify(call.calleeText)})); `,
       );
       const suspended = names.runtime('SUSPENDED');
@@ -460,6 +463,9 @@ export class ItemEmitter {
 
   private save(point: PointLayout): void {
     const k = this.k;
+    // Returning through a `finally` that encloses the suspension point must not run it: those
+    // blocks run only while `$s` is 0.
+    if (point.site.inTry) this.gen(`${this.s} = ${point.site.state}; `);
     const layout = this.context.layout;
     const state = point.site.state;
     const constructor = this.context.classFor(state);
