@@ -332,6 +332,31 @@ describe('unsupported constructs are refused with their position', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('limits', () => {
+  test('more values live at a suspension than continuation slots: a CompileError, not a RangeError', TODO, () => {
+    const count = 1100;
+    const source = [
+      'export async function f(p: Promise<number>) {',
+      ...Array.from({ length: count }, (_, i) => `  let v${i} = ${i};`),
+      '  const r = await p;',
+      `  return r + ${Array.from({ length: count }, (_, i) => `v${i}`).join(' + ')};`,
+      '}',
+    ].join('\n');
+    let caught: unknown;
+    try {
+      transform(source, { filename: 'program.ts' });
+    } catch (error) {
+      caught = error;
+    }
+    // Compiling it would be better still; failing, it must say where.
+    if (caught !== undefined) {
+      assert.ok(caught instanceof CompileError, `not a CompileError: ${String(caught)}`);
+      assert.match(caught.message, /^program\.ts:\d+:\d+: /);
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------
 describe('syntax errors', () => {
   test('a syntax error in TypeScript', () =>
     refuse({

@@ -7,7 +7,12 @@
  * settle after a timer), `slow`, `boom` (compiled callees that suspend) and `quick` (a compiled
  * callee that completes synchronously).
  */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { compiledOnly, same, type SameOptions } from './support/semantics.ts';
 
 const TODO = { todo: 'see BUGS.md' };
@@ -1417,6 +1422,17 @@ describe('recursion and deep chains', () => {
         try { await throwing(10000); } catch (e: any) { log('caught', e.message); }
       }`, { log: [10000, ['caught', 'leaf']] }));
 
+  test('a 10,000-deep synchronous chain whose leaf suspends once (child process with a 4 MB stack)', async () => {
+    // 10,000 nested calls overflow the default stack natively too, so this runs in a child
+    // process started with --stack-size; resuming must unwind the chain without recursion.
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'support', 'deep-chain.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--stack-size=4000', '--import', 'tsx', script, '10000'], { encoding: 'utf8' });
+    const { native, reuse, noReuse } = JSON.parse(stdout);
+    assert.deepEqual(native, { log: [10000, ['caught', 'leaf']], outcome: { returned: 'done' } });
+    assert.deepEqual(reuse, native);
+    assert.deepEqual(noReuse, native);
+  });
+
   test('a 4,000-deep synchronous descent whose leaf suspends once', () =>
     same(`
       async function chain(n: number): Promise<number> {
@@ -1686,6 +1702,57 @@ describe('compiled functions seen from native code', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('the runtime from programs: Task, yieldNow, the documented timing', () => {
+  const RUNTIME = `
+    const runtime: any = await import(new URL('../../dist/runtime/index.js', import.meta.url).href);
+    const { Task, yieldNow } = runtime;`;
+
+  test('yieldNow suspends like native await undefined; Task.fromResult is awaited like a value', () =>
+    same(RUNTIME + `
+      export async function main(log: any) {
+        queueMicrotask(() => log('microtask'));
+        await yieldNow();
+        log('after yieldNow');
+        log(await Task.fromResult('from result'));
+      }`, { log: ['microtask', 'after yieldNow', 'from result'] }));
+
+  test('Task.fromResult of a promise: await gives the promise\'s value', TODO, () =>
+    same(RUNTIME + `
+      export async function main(log: any) {
+        return await Task.fromResult(later('the value'));
+      }`, { returns: 'the value' }));
+
+  test('compiled calls give Tasks; native promises are not Tasks', () =>
+    compiledOnly(RUNTIME + `
+      export async function main(log: any) {
+        const t = quick('q');
+        log(t instanceof Task, t.isCompleted, await t);
+        const s = slow('s');
+        log(s instanceof Task, s.isCompleted, await s, s.isCompleted);
+        log(later(1) instanceof Task);
+      }`, { log: [[true, true, 'q'], [true, false, 's', true], false], outcome: { returned: undefined } }));
+
+  test('awaiting a completed value continues synchronously (the documented timing difference)', () =>
+    compiledOnly(`
+      export async function main(log: any) {
+        queueMicrotask(() => log('microtask'));
+        await 0;
+        log('after await 0');
+        await quick(1);
+        log('after await quick');
+        await later(0);
+        log('after a real suspension');
+      }`, { log: ['after await 0', 'after await quick', 'microtask', 'after a real suspension'], outcome: { returned: undefined } }));
+
+  test('awaiting Task.fromError throws at the await, and leaves no unhandled rejection', TODO, () =>
+    same(RUNTIME + `
+      export async function main(log: any) {
+        try { await Task.fromError(new Error('from error')); } catch (e: any) { log(e.message); }
+        await later(0, 5);
+      }`, { log: ['from error'] }));
+});
+
+// ------------------------------------------------------------------------------------------
 describe('the awaiter protocol (compiled only)', () => {
   const AWAITER = `
     const GET = Symbol.for('reawait.getAwaiter');
@@ -1844,6 +1911,35 @@ describe('the awaiter protocol (compiled only)', () => {
         'h resumed', 'rejected cannot register',
       ],
       outcome: { returned: 'end' },
+    }));
+
+  test('awaiters returned by native calls, completed from timers; getAwaiter or isCompleted throwing', () =>
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      function sleepAwaiter(v: unknown) {
+        let done = false;
+        const a = { get isCompleted() { return done; }, getResult() { return v; }, onCompleted(cb: () => void) { setTimeout(() => { done = true; cb(); }, 1); } };
+        return { [GET]() { return a; } };
+      }
+      const badGet = { [GET]() { throw new Error('getAwaiter threw'); } };
+      const badIsCompleted = { [GET]() { return { get isCompleted(): boolean { throw new Error('isCompleted threw'); }, getResult() {}, onCompleted() {} }; } };
+      async function returnsAwaitable() { return sleepAwaiter('returned'); }
+      export async function main(log: any) {
+        log(await sleepAwaiter('direct'));
+        const make = (v: unknown) => sleepAwaiter(v);
+        log(await make('from a native call'));
+        try { await badGet; } catch (e: any) { log(e.message); }
+        try { await badIsCompleted; } catch (e: any) { log(e.message); }
+        const r = await returnsAwaitable();
+        log('an awaitable returned is not unwrapped', typeof r, GET in r);
+        log(await later(await sleepAwaiter('nested')));
+      }`,
+    {
+      log: [
+        'direct', 'from a native call', 'getAwaiter threw', 'isCompleted threw',
+        ['an awaitable returned is not unwrapped', 'object', true], 'nested',
+      ],
+      outcome: { returned: undefined },
     }));
 
   test('the awaiter protocol is preferred over then', () =>
