@@ -271,7 +271,7 @@ class Lowering {
     switch (node.type) {
       case 'ExpressionStatement':
         if (node.expression.type === 'AwaitExpression') this.site(node.expression, out, false);
-        else out.push(code([...this.expr(node.expression, out), ';']));
+        else out.push(code([...this.expr(node.expression, out), ';'], this.assignedBy(node)));
         return;
       case 'VariableDeclaration':
         this.declaration(node, out);
@@ -349,12 +349,15 @@ class Lowering {
       out.push(code([copy(node)], [], [node.start, node.end], true));
       return;
     }
-    const mustWrite: Value[] = [];
-    if (node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression' && node.expression.operator === '=' && node.expression.left.type === 'Identifier') {
-      const ref = this.scope.referenceAt.get(node.expression.left);
-      if (ref) mustWrite.push(this.valueOf(ref.binding));
-    }
-    out.push(code([copy(node)], mustWrite, [node.start, node.end]));
+    out.push(code([copy(node)], this.assignedBy(node), [node.start, node.end]));
+  }
+
+  /** `x = ...;` certainly writes x (for liveness); other statements are summarised as may-writes. */
+  private assignedBy(statement: Node): Value[] {
+    const e = statement.type === 'ExpressionStatement' ? statement.expression : null;
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left.type !== 'Identifier') return [];
+    const ref = this.scope.referenceAt.get(e.left);
+    return ref ? [this.valueOf(ref.binding)] : [];
   }
 
   private declaration(node: Node, out: Item[]): void {

@@ -6,35 +6,27 @@
 import type { SiteItem } from '../3-lower/ir.js';
 import { BitSet } from './bitset.js';
 import type { Cfg } from './cfg.js';
+import { solveForward } from './dataflow.js';
 
-/** Values that may have been assigned something other than their default, on entry to each node. */
+/** Values that may hold something other than their default, on entry to each node. */
 export function maybeAssigned(cfg: Cfg): BitSet[] {
-  const into = cfg.nodes.map(() => new BitSet(cfg.valueCount));
-  const predecessors = cfg.nodes.map(() => [] as number[]);
-  for (const node of cfg.nodes) for (const succ of node.succ) predecessors[succ.id]!.push(node.id);
-  const outOf = (id: number): BitSet => {
-    const node = cfg.nodes[id]!;
-    const out = into[id]!.copy();
-    out.subtract(node.toDefault);
-    const written = node.mayWrite.copy();
-    written.subtract(node.toDefault);
-    out.unionWith(written);
-    return out;
-  };
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const node of cfg.nodes) {
-      if (node === cfg.entry) continue;
-      const merged = new BitSet(cfg.valueCount);
-      for (const p of predecessors[node.id]!) merged.unionWith(outOf(p));
-      if (!merged.equals(into[node.id]!)) {
-        into[node.id] = merged;
-        changed = true;
-      }
-    }
-  }
-  return into;
+  return solveForward(cfg, {
+    initial: () => new BitSet(cfg.valueCount),
+    transfer: (node, into) => {
+      const out = into.copy();
+      out.subtract(node.toDefault);
+      const written = node.mayWrite.copy();
+      written.subtract(node.toDefault);
+      out.unionWith(written);
+      return out;
+    },
+    meet: (a, b) => {
+      const union = a.copy();
+      union.unionWith(b);
+      return union;
+    },
+    equals: (a, b) => a.equals(b),
+  });
 }
 
 /** Values still at their default at each suspension point. */

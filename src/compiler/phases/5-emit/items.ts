@@ -116,11 +116,6 @@ export class ItemEmitter {
     for (const label of labels) this.gen(`${label}: `);
   }
 
-  private rangeTest(item: Item): string {
-    if (!isStateful(item) && item.lo > item.hi) return 'false';
-    return item.lo === item.hi ? `${this.s} === ${item.lo}` : `(${this.s} >= ${item.lo} && ${this.s} <= ${item.hi})`;
-  }
-
   private spanTest(items: readonly Item[]): string {
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
