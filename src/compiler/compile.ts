@@ -139,7 +139,9 @@ function runtimeBinding(names: Names, options: CompileOptions): string {
   if (options.runtime === 'global') {
     return `var { ${RUNTIME_EXPORTS.map((name) => `${name}: ${names.prefix}${name}`).join(', ')} } = globalThis.reawait; `;
   }
-  return `import { ${RUNTIME_EXPORTS.map((name) => `${name} as ${names.prefix}${name}`).join(', ')} } from ${JSON.stringify(options.runtimeSpecifier)}; `;
+  // Module-level constants rather than import bindings: the hot paths read them on every await.
+  const namespace = `${names.prefix}runtime`;
+  return `import * as ${namespace} from ${JSON.stringify(options.runtimeSpecifier)}; const { ${RUNTIME_EXPORTS.map((name) => `${name}: ${names.prefix}${name}`).join(', ')} } = ${namespace}; `;
 }
 
 /** After a hashbang line and the directive prologue. */
