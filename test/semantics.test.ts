@@ -1359,6 +1359,16 @@ describe('async arrows and function expressions', () => {
         return get();
       }`, { returns: 'b' }));
 
+  test('a function declaration hoisted above an await, reading a const declared after it', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        function decl() { return b; }
+        const before = decl;
+        const b = await later('b');
+        log(decl(), decl === before);
+        return before();
+      }`, { log: [['b', true]], returns: 'b' }));
+
   test('closures over variables that are never reassigned, created before and after awaits', TODO, () =>
     same(`
       export async function main(log: any) {
@@ -1524,6 +1534,18 @@ describe('miscellaneous', () => {
         for (const attempt of attempts) { try { await attempt(); log('no error'); } catch (e: any) { log(e.name, e.message); } }
       }`));
 
+  test('TypeError messages for calls through computed keys that are expressions', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const obj: any = {}; const k = 'zz'; const i = 0;
+        const attempts = [
+          async () => { await obj[k + 'y'](await later(1)); },
+          async () => { await obj[\`t\${k}\`](await later(1)); },
+          async () => { await obj[i + 1](await later(1)); },
+        ];
+        for (const attempt of attempts) { try { await attempt(); } catch (e: any) { log(e.message); } }
+      }`, { log: ['obj[(k + "y")] is not a function', 'obj[k] is not a function', 'obj[(i + 1)] is not a function'] }));
+
   test('assigning to a property of null: the operand is evaluated and awaited first', () =>
     same(`
       export async function main(log: any) {
@@ -1641,6 +1663,81 @@ describe('miscellaneous', () => {
       async function withDefaults(a: number, b = a + 1, c = arguments.length) { await later(0); return [a, b, c, arguments.length]; }
       export async function main(log: any) { log(await withDefaults(1), await withDefaults(1, 5, 9 as any)); }`,
     { log: [[[1, 2, 1, 1], [1, 5, 9, 3]]] }));
+
+  test('a compiled call whose task is never awaited still reports its rejection', () =>
+    same(`
+      export async function main(log: any) {
+        quickFail('unobserved, failed at once');
+        boom('unobserved, failed after a suspension');
+        await later(0, 10);
+        return 'end';
+      }`, { returns: 'end' }));
+
+  test('shadowing names used in shorthand properties, patterns, labels, classes and closures', () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer', y = 'outer y';
+        {
+          let x = await later('inner');
+          const o = { x, y, get g() { return x; } };
+          const { x: px } = o;
+          log(o, px, o.g);
+          x: for (const x of [1]) { if (x) break x; }
+          log(\`\${x}\`, typeof x, [x].map((x) => x + '!'));
+          const f = () => x;
+          function decl() { return x; }
+          class C { x = x; m() { return x; } }
+          log(f(), decl(), new C().x, new C().m());
+        }
+        {
+          let x: any;
+          ({ x } = await later({ x: 'assigned' }));
+          ({ x = 'default' } = await later({}) as any);
+          log(x);
+          for ({ x } of [{ x: 'of' }]) await later(0);
+          [x] = await later(['array']);
+          log(x, { x });
+        }
+        try { throw 'thrown'; } catch (x) { await later(0); log(x, { x }); }
+        for (const x of ['loop']) { await later(0); log({ x }); }
+        switch (1) { case 1: { const x = await later('case'); log({ x }); } }
+        log(x, y);
+        return { x };
+      }`, { returns: { x: 'outer' } }));
+
+  test('async functions are not constructors and have no prototype', TODO, () =>
+    same(`
+      async function decl() { await later(0); }
+      const expr = async function () { await later(0); };
+      const arrow = async () => { await later(0); };
+      class C { async m() { await later(0); } static async s() { await later(0); } }
+      const o = { async m() { await later(0); } };
+      export async function main(log: any) {
+        const all = [['decl', decl], ['expr', expr], ['arrow', arrow], ['method', C.prototype.m], ['static', C.s], ['literal', o.m]] as const;
+        for (const [name, f] of all) {
+          let constructed;
+          try { new (f as any)(); constructed = 'constructed'; } catch (e: any) { constructed = e.name + ': ' + e.message; }
+          log(name, constructed, 'prototype' in f);
+        }
+      }`));
+
+  test('an async method of an object literal overridden by a later property of the same key', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const o1: any = { async m() { await later(0); return 'async'; }, m: 5 };
+        const o2: any = { async m() { await later(0); return 'async'; }, ...{ m: 'spread' } };
+        log(typeof o1.m, o1.m === 5, o2.m);
+        const o3: any = { async m() { await later(0); return 'async'; }, get m() { return 'getter'; } };
+        log(o3.m);
+      }`, { log: [['number', true, 'spread'], 'getter'] }));
+
+  test('an async class method overridden by a later method of the same name (JavaScript)', TODO, () =>
+    same(`
+      class C { async m() { await later(0); return 'async'; } m() { return 'plain'; } }
+      class D { async m() { await later(0); return 'async'; } get m() { return 'getter'; } }
+      export async function main(log) {
+        log(new C().m(), new D().m);
+      }`, { log: [['plain', 'getter']], filename: 'program.js' }));
 
   test('long loops: 100,000 awaits of plain values, 2,000 awaits of resolved promises', () =>
     same(`

@@ -44,15 +44,15 @@ export function compileProgram(source: string, options: TransformOptions = {}): 
   return transform(source, { filename: 'program.ts', runtimeSpecifier: runtimeUrl, ...options }).code;
 }
 
-/** The native run only strips types. */
-function stripOnly(source: string): string {
-  return transformSync('program.ts', source).code;
+/** The native run only strips types (JavaScript, `filename` not ending in .ts, runs as written). */
+function stripOnly(source: string, filename = 'program.ts'): string {
+  return /\.(ts|mts|cts)$/.test(filename) ? transformSync(filename, source).code : source;
 }
 
-export async function runNative(source: string): Promise<Observation> {
+export async function runNative(source: string, filename = 'program.ts'): Promise<Observation> {
   mkdirSync(workDir, { recursive: true });
   const file = join(workDir, `native-${process.pid}-${++counter}.mjs`);
-  writeFileSync(file, stripOnly(source));
+  writeFileSync(file, stripOnly(source, filename));
   return observe(pathToFileURL(file).href);
 }
 

@@ -55,6 +55,16 @@ async function boom(message: string): Promise<never> { await later(0); throw new
 async function quickFail(message: string): Promise<never> { throw new Error(message); }
 `;
 
+/** The same prelude for programs compiled as JavaScript. */
+export const PRELUDE_JS = `
+const later = (v, ms = 1) => new Promise((r) => setTimeout(() => r(v), ms));
+const failLater = (message, ms = 1) => new Promise((_, j) => setTimeout(() => j(new Error(message)), ms));
+async function slow(v) { await later(0); return v; }
+async function quick(v) { return v; }
+async function boom(message) { await later(0); throw new Error(message); }
+async function quickFail(message) { throw new Error(message); }
+`;
+
 export interface SameOptions {
   /** When given, the native run must have produced exactly this log (checks the program itself). */
   log?: unknown[];
@@ -62,23 +72,28 @@ export interface SameOptions {
   returns?: unknown;
   /** The native run is expected to throw (by default it must return: a typo would otherwise pass). */
   throws?: boolean;
+  /** 'program.ts' by default; a .js name compiles (and runs natively) the program as JavaScript. */
+  filename?: string;
 }
 
 /**
- * `export async function main(log: any) {` becomes `main(log$: any) { const log = log$;`: closures
+ * `export async function main(log: any) {` (or `main(log)`) becomes `main(log$) { const log = log$;`: closures
  * in the programs capture `log` freely, while a closure capturing a parameter is tested on its
  * own (see BUGS.md).
  */
-function prepare(program: string): string {
-  return PRELUDE + program.replace(/export async function main\(log: any\) \{/, 'export async function main(log$: any) { const log = log$;');
+function prepare(program: string, filename = 'program.ts'): string {
+  const javascript = !/\.(ts|mts|cts)$/.test(filename);
+  const main = javascript ? 'export async function main(log$) { const log = log$;' : 'export async function main(log$: any) { const log = log$;';
+  return (javascript ? PRELUDE_JS : PRELUDE) + program.replace(/export async function main\(log(: any)?\) \{/, main);
 }
 
 /** Runs `PRELUDE + program` three ways and asserts compiled == native. Returns the native observation. */
 export async function same(program: string, options: SameOptions = {}): Promise<Guarded> {
-  const source = prepare(program);
-  const native = await guarded(() => runNative(source));
-  const reuse = await compiled(source, { reuseContinuations: true });
-  const noReuse = await compiled(source, { reuseContinuations: false });
+  const filename = options.filename ?? 'program.ts';
+  const source = prepare(program, filename);
+  const native = await guarded(() => runNative(source, filename));
+  const reuse = await compiled(source, { reuseContinuations: true, filename });
+  const noReuse = await compiled(source, { reuseContinuations: false, filename });
   if (options.throws) {
     assert.ok('threw' in native.outcome, `the native run was expected to throw: ${JSON.stringify(native)}`);
   } else {
