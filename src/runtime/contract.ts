@@ -72,8 +72,9 @@ export type WaitKind = typeof WAIT_NONE | typeof WAIT_THENABLE | typeof WAIT_AWA
  * every access is a monomorphic property load.
  */
 export interface RuntimeState {
-  /** Continuation being resumed: set by the dispatcher, taken (and cleared) by the fast entry. */
+  /** Continuation being resumed: valid while `resuming`, which the fast entry clears. */
   k: Continuation | null;
+  resuming: boolean;
   /** Innermost continuation of the chain being unwound. */
   head: Continuation | null;
   /** Outermost continuation linked so far. */
@@ -90,6 +91,7 @@ export interface RuntimeState {
 
 export const state: RuntimeState = {
   k: null,
+  resuming: false,
   head: null,
   tail: null,
   waitOn: undefined,

@@ -31,6 +31,16 @@ function slotKey(index: number): string {
   return (slotNames[index] ??= slotName(index));
 }
 
+/**
+ * The state object lives long, so it is soon in V8's old generation, while continuations and
+ * awaiters are usually young: each store of one into it takes the write barrier's slow path.
+ * A loop that suspends on the same awaiter with the same continuation stores nothing new.
+ */
+function handOver(k: Continuation): void {
+  if (state.k !== k) state.k = k;
+  state.resuming = true;
+}
+
 /** The leaf suspends: nothing below it in the chain. */
 function beginLeafWait(waitOn: unknown, then: Function | null, kind: typeof WAIT_THENABLE | typeof WAIT_AWAITER): Signal {
   state.head = null;
@@ -73,9 +83,10 @@ export function waitOnAwaiter(awaiter: Awaiter): Signal {
  */
 export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
   k.next = null;
-  state.head = k;
-  state.tail = k;
-  state.waitOn = awaiter;
+  // Only what changed is stored (see handOver).
+  if (state.head !== k) state.head = k;
+  if (state.tail !== k) state.tail = k;
+  if (state.waitOn !== awaiter) state.waitOn = awaiter;
   state.waitKind = WAIT_AWAITER;
   return SUSPENDED;
 }
@@ -158,7 +169,6 @@ class Suspension {
     }
     const awaiter = this.waitOn as Awaiter;
     this.waiting = false;
-    this.waitOn = undefined;
     let value: unknown;
     try {
       value = awaiter.getResult();
@@ -176,11 +186,11 @@ class Suspension {
     // on an awaiter, it is parked again at once. Anything else goes to the general loop.
     const next = k.next;
     let returned: unknown;
-    state.k = k;
+    handOver(k);
     try {
       returned = k.fn!();
     } catch (error) {
-      state.k = null;
+      state.resuming = false;
       this.head = next;
       this.resume(error, true);
       return;
@@ -263,9 +273,11 @@ function makeCallbacks(suspension: Suspension): Suspension {
  */
 function park(suspension: Suspension): boolean {
   const waitOn = state.waitOn;
-  suspension.head = state.head;
-  suspension.waitOn = waitOn;
-  state.waitOn = undefined;
+  const head = state.head;
+  // The suspension may be old too: store only what changed. `state.waitOn` is not cleared (it is
+  // overwritten by the next suspension), for the same reason.
+  if (suspension.head !== head) suspension.head = head;
+  if (suspension.waitOn !== waitOn) suspension.waitOn = waitOn;
   suspension.waiting = true;
   suspension.registering = true;
   if (state.waitKind === WAIT_AWAITER) {
@@ -372,11 +384,11 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
     }
     const next = k.next;
     let returned: unknown;
-    state.k = k;
+    handOver(k);
     try {
       returned = k.fn!(); // `this` is k, as the fast entry expects
     } catch (error) {
-      state.k = null;
+      state.resuming = false;
       value = error;
       isError = true;
       k = next;

@@ -195,13 +195,14 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   }
   const k = names.k;
   const s = names.s;
-  const locals = [`${k} = ${names.runtime('state')}.k`, `${s} = 0`];
+  const locals = [`${k} = null`, `${s} = 0`];
   if (lowered.thisValue) locals.push(`${lowered.thisValue.name} = this`);
   if (lowered.argumentsValue) locals.push(`${lowered.argumentsValue.name} = arguments`);
   for (const value of lowered.values) if (value.binding === null) locals.push(value.name);
   for (const scratch of scratchLocals(lowered, layout)) locals.push(names.scratch(scratch));
   output.gen(`{ let ${locals.join(', ')}; `, fn.body.start);
-  output.gen(`if (${k} !== null) { ${names.runtime('state')}.k = null; ${s} = ${k}.state; switch (${s}) { `);
+  const state = names.runtime('state');
+  output.gen(`if (${state}.resuming) { ${state}.resuming = false; ${k} = ${state}.k; ${s} = ${k}.state; switch (${s}) { `);
   for (const point of layout.points) {
     const restores = point.saved.filter((value) => value.home === 'function').map((value) => `${value.name} = ${k}.s${layout.slotOf.get(value)}; `);
     if (restores.length > 0) output.gen(`case ${point.site.state}: ${restores.join('')}break; `);
