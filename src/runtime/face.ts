@@ -50,3 +50,24 @@ export function methods<T extends object>(home: T, ...keysAndLengths: (PropertyK
   }
   return home;
 }
+
+/** Keys of compiled methods with computed names, as the class or object literal evaluated them. */
+const evaluatedKeys: PropertyKey[] = [];
+
+/** `[key]() {}`: converts the key once, as the definition would, and keeps it for `takeKeys`. */
+export function pushKey(key: unknown): PropertyKey {
+  const propertyKey = typeof key === 'symbol' ? key : typeof key === 'object' || typeof key === 'function' ? toPropertyKey(key) : String(key);
+  evaluatedKeys.push(propertyKey);
+  return propertyKey;
+}
+
+/** The last `count` keys pushed, in the order they were evaluated. */
+export function takeKeys(count: number): PropertyKey[] {
+  return evaluatedKeys.splice(evaluatedKeys.length - count, count);
+}
+
+function toPropertyKey(value: unknown): PropertyKey {
+  // ToPropertyKey: ToPrimitive with hint string, then a symbol stays, anything else is a string.
+  const key = { [value as PropertyKey]: 0 };
+  return Reflect.ownKeys(key)[0]!;
+}

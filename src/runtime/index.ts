@@ -17,6 +17,6 @@ export {
   state,
 } from './contract.js';
 export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter, waitOnAwaiter } from './dispatcher.js';
-export { fn, method, methods } from './face.js';
+export { fn, method, methods, pushKey, takeKeys } from './face.js';
 export { close, closeOnThrow, construct, DONE, enumerate, iterate, notCallable, step } from './iteration.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

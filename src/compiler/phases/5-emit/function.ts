@@ -35,8 +35,8 @@ export interface EmitContext {
   readonly names: Names;
   /** Module-level declarations: continuation constructors, registrations of top-level faces. */
   readonly header: string[];
-  /** Class bodies and object literals that hold compiled methods, with their registrations. */
-  readonly methodHomes: Map<Node, string[]>;
+  /** Class bodies and object literals that hold compiled methods: their registrations, and how many have computed names. */
+  readonly methodHomes: Map<Node, { registrations: string[]; computed: number }>;
   readonly continueAsBreak: Map<Node, string>;
 }
 
@@ -123,39 +123,87 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
 function planMethod(plan: FunctionPlan, context: EmitContext, params: () => void, body: () => void): void {
   const { fn, parent } = plan;
   const { rewrites, names, text } = context;
-  if (parent.computed) throw new UnsupportedAt('an async method with a computed name is not supported yet by reawait', parent.key.start);
-  if (parent.key.type === 'PrivateIdentifier') throw new UnsupportedAt('a private async method is not supported yet by reawait', parent.key.start);
-  const key = parent.key.type === 'Identifier' ? JSON.stringify(parent.key.name) : JSON.stringify(String(parent.key.value));
+  if (parent.key.type === 'PrivateIdentifier') {
+    planPrivateMethod(plan, context, params, body);
+    return;
+  }
+  const home = plan.home!;
+  const methods = context.methodHomes.get(home) ?? { registrations: [], computed: 0 };
+  // A computed name is evaluated once, by the class or object literal: the compiled code keeps
+  // the key it evaluated (`pushKey`), and the registration takes it back (`takeKeys`).
+  let key: string;
+  if (parent.computed) key = `${names.prefix}keys[${methods.computed++}]`;
+  else if (parent.key.type === 'Identifier') key = JSON.stringify(parent.key.name);
+  else key = JSON.stringify(String(parent.key.value));
   const head = text.slice(parent.start, parent.key.start);
   const asyncAt = head.search(/\basync\b/);
   if (asyncAt < 0) throw new UnsupportedAt('could not find the `async` keyword of this method', parent.start);
   rewrites.add(parent, () => {
     const out = context.output;
     rewrites.copy(parent.start, parent.start + asyncAt);
-    rewrites.copy(parent.start + asyncAt + 'async'.length, fn.start);
+    if (parent.computed) {
+      rewrites.copy(parent.start + asyncAt + 'async'.length, parent.key.start);
+      out.gen(`${names.runtime('pushKey')}(`);
+      rewrites.copy(parent.key.start, parent.key.end);
+      out.gen(')');
+      rewrites.copy(parent.key.end, fn.start);
+    } else {
+      rewrites.copy(parent.start + asyncAt + 'async'.length, fn.start);
+    }
     out.gen('(', fn.start);
     params();
     out.gen(') ');
     body();
   });
-  const home = plan.home!;
-  const registrations = context.methodHomes.get(home) ?? [];
   if (home.type === 'ClassBody') {
-    registrations.push(`${names.runtime('method')}(${parent.static ? 'this' : 'this.prototype'}, ${key}, ${plan.lowered.length});`);
+    methods.registrations.push(`${names.runtime('method')}(${parent.static ? 'this' : 'this.prototype'}, ${key}, ${plan.lowered.length});`);
   } else {
-    registrations.push(`${key}, ${plan.lowered.length}`);
+    methods.registrations.push(`${key}, ${plan.lowered.length}`);
   }
-  context.methodHomes.set(home, registrations);
+  context.methodHomes.set(home, methods);
+}
+
+/**
+ * A private method cannot be replaced from outside the class: its face is written in its place,
+ * and the fast entry becomes a private method of its own (compiled callers take the face's path).
+ */
+function planPrivateMethod(plan: FunctionPlan, context: EmitContext, params: () => void, body: () => void): void {
+  const { fn, parent } = plan;
+  const { rewrites, names } = context;
+  const name = parent.key.name as string;
+  const fast = `#${names.fast(name)}`;
+  const isStatic = parent.static ? 'static ' : '';
+  const faceParams = Array.from({ length: plan.lowered.length }, (_, i) => names.param(i)).join(', ');
+  rewrites.add(parent, () => {
+    const out = context.output;
+    out.gen(`${isStatic}#${name}(${faceParams}) { return ${names.runtime('start')}(this.${fast}, this, arguments); } ${isStatic}${fast}(`, parent.start);
+    params();
+    out.gen(') ');
+    body();
+  });
+  void fn;
 }
 
 /** Registers the rewrites that attach the faces of compiled methods to their class or object. */
 export function planMethodHomes(context: EmitContext): void {
-  for (const [home, registrations] of context.methodHomes) {
+  for (const [home, { registrations, computed }] of context.methodHomes) {
     const { rewrites, output, names } = context;
+    const keys = `${names.prefix}keys`;
+    const takeKeys = `${names.runtime('takeKeys')}(${computed})`;
     if (home.type === 'ClassBody') {
+      // First in the body: static fields and blocks that call the methods run after it.
+      const taken = computed > 0 ? `const ${keys} = ${takeKeys}; ` : '';
       rewrites.add(home, () => {
-        output.gen(`{ static { ${registrations.join(' ')} }`, home.start);
+        output.gen(`{ static { ${taken}${registrations.join(' ')} }`, home.start);
         rewrites.copy(home.start + 1, home.end);
+      });
+    } else if (computed > 0) {
+      // The literal is evaluated first (as the argument), then its keys are taken back.
+      const object = `${names.prefix}object`;
+      rewrites.add(home, () => {
+        output.gen(`((${object}) => { const ${keys} = ${takeKeys}; return ${names.runtime('methods')}(${object}, ${registrations.join(', ')}); })(`, home.start);
+        rewrites.copy(home.start, home.end);
+        output.gen(')');
       });
     } else {
       rewrites.add(home, () => {
