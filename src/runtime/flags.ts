@@ -12,7 +12,8 @@ export const EXCEPTION_SHIFT = SLOT_INDEX_BITS;
 export const MAX_SLOT_INDEX = SLOT_INDEX_MASK;
 
 export function encodeFlags(resultSlot: number, exceptionSlot: number): number {
-  if (resultSlot < 0 || resultSlot > MAX_SLOT_INDEX || exceptionSlot < 0 || exceptionSlot > MAX_SLOT_INDEX) {
+  const valid = (index: number): boolean => Number.isInteger(index) && index >= 0 && index <= MAX_SLOT_INDEX;
+  if (!valid(resultSlot) || !valid(exceptionSlot)) {
     throw new RangeError(`slot index out of range (0..${MAX_SLOT_INDEX}): result ${resultSlot}, exception ${exceptionSlot}`);
   }
   return (resultSlot << RESULT_SHIFT) | (exceptionSlot << EXCEPTION_SHIFT);

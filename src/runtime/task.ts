@@ -42,8 +42,22 @@ export class Task<T = unknown> extends Promise<T> {
     }
   }
 
-  static fromResult<T>(value: T): Task<T> {
+  /** A task with this result; a thenable is adopted, as `Promise.resolve` would (the task is then pending). */
+  static fromResult<T>(value: T | PromiseLike<T>): Task<T> {
     const task = new Task<T>();
+    if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+      let then: unknown;
+      try {
+        then = (value as { then?: unknown }).then;
+      } catch (error) {
+        task.settleRejected(error);
+        return task;
+      }
+      if (typeof then === 'function') {
+        Promise.resolve(value).then((v) => task.settleFulfilled(v), (e: unknown) => task.settleRejected(e));
+        return task;
+      }
+    }
     task.settleFulfilled(value);
     return task;
   }

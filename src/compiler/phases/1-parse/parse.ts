@@ -45,6 +45,8 @@ export function parse(filename: string, original: string): Parsed {
     sourceType: 'unambiguous',
     lang: 'js',
     preserveParens: false,
+    // Early errors (a redeclared `let`, ...) are refused here, with their position.
+    showSemanticErrors: true,
   } as never);
   if (parsed.errors.length > 0) fail(source, parsed.errors[0] as OxcError, !typescript);
   return { source, program: parsed.program as unknown as Program };

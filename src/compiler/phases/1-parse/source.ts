@@ -2,7 +2,7 @@
  * The text that the compiler works on, and how to find a position of it in the user's file:
  * TypeScript is first stripped of its types (oxc-transform, with a source map), then parsed.
  */
-import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import { TraceMap, traceSegment } from '@jridgewell/trace-mapping';
 import type { SourceMapV3 } from '../../map.js';
 
 export class LineIndex {
@@ -50,9 +50,11 @@ export class ParsedSource {
     const at = this.lines.locate(Math.min(offset, this.text.length));
     if (this.stripMap === null) return { line: at.line + 1, column: at.column + 1 };
     this.trace ??= new TraceMap(this.stripMap as never);
-    const found = originalPositionFor(this.trace, { line: at.line + 1, column: at.column });
-    if (found.line == null) return { line: at.line + 1, column: at.column + 1 };
-    return { line: found.line, column: found.column + 1 };
+    // The segment at or before the position, plus the distance from its start: a construct that
+    // starts between two segments keeps its own column.
+    const segment = traceSegment(this.trace, at.line, at.column);
+    if (segment === null || segment.length < 4) return { line: at.line + 1, column: at.column + 1 };
+    return { line: segment[2]! + 1, column: segment[3]! + (at.column - segment[0]) + 1 };
   }
 
   /** 1-based line and column of an offset in the user's original text. */

@@ -11,6 +11,7 @@
 import { encodeFlags, MAX_SLOT_INDEX } from '../../../runtime/flags.js';
 import type { LoweredFunction, SiteItem, Value } from '../3-lower/ir.js';
 import type { BitSet } from './bitset.js';
+import { UnsupportedAt } from '../../errors.js';
 
 export interface PointLayout {
   readonly site: SiteItem;
@@ -62,7 +63,9 @@ export function buildLayout(lowered: LoweredFunction, input: LayoutInput): Share
     savedAt.set(site, saved);
   }
   const slotCount = next - 1;
-  if (slotCount > MAX_SLOT_INDEX) throw new RangeError(`more than ${MAX_SLOT_INDEX} continuation slots`);
+  if (slotCount > MAX_SLOT_INDEX) {
+    throw new UnsupportedAt(`more than ${MAX_SLOT_INDEX} values live across the awaits of one async function is not supported yet by reawait`, lowered.node.start);
+  }
   const points = sites.map((site): PointLayout => {
     const saved = savedAt.get(site)!;
     const preserved = input.preserved.get(site)!;

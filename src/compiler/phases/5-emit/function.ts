@@ -88,7 +88,8 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
       const out = context.output;
       out.gen(`function `, fn.start);
       rewrites.copy(fn.id.start, fn.id.end);
-      out.gen(`(${faceParams}) { return ${names.runtime('start')}(${fast}, this, arguments); } function ${fast}(`);
+      // A declaration is a constructor by nature; an async function is not.
+      out.gen(`(${faceParams}) { if (new.target !== undefined) ${names.runtime('notConstructor')}(${JSON.stringify(name)}); return ${names.runtime('start')}(${fast}, this, arguments); } function ${fast}(`);
       params();
       out.gen(') ');
       body();
@@ -155,12 +156,24 @@ function planMethod(plan: FunctionPlan, context: EmitContext, params: () => void
     out.gen(') ');
     body();
   });
+  // A later member with the same name replaces this method: there is nothing to attach a face to.
+  if (!parent.computed && isOverridden(home, parent)) return;
   if (home.type === 'ClassBody') {
     methods.registrations.push(`${names.runtime('method')}(${parent.static ? 'this' : 'this.prototype'}, ${key}, ${plan.lowered.length});`);
   } else {
     methods.registrations.push(`${key}, ${plan.lowered.length}`);
   }
   context.methodHomes.set(home, methods);
+}
+
+function isOverridden(home: Node, member: Node): boolean {
+  const members: Node[] = home.type === 'ClassBody' ? home.body : home.properties;
+  const keyOf = (m: Node): string | null => {
+    if (m.type === 'SpreadElement' || m.computed || !m.key) return null;
+    return m.key.type === 'Identifier' ? m.key.name : String(m.key.value);
+  };
+  const name = keyOf(member);
+  return members.slice(members.indexOf(member) + 1).some((m) => keyOf(m) === name && (home.type !== 'ClassBody' || (m.static === member.static && m.type === 'MethodDefinition')));
 }
 
 /**
