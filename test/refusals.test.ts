@@ -287,29 +287,16 @@ describe('unsupported constructs are refused with their position', () => {
       names: /lexical declaration directly inside a `switch`/,
     }));
 
-  test('an async method with a computed name', () =>
+  test('await inside a tagged template', () =>
     refuse({
       source: [
-        'const key = "m";',
-        'export const o = {',
-        '  async [key]() { return 1; },',
-        '};',
-      ].join('\n'),
-      marker: '[key]()',
-      offset: 1,
-      names: /computed name/,
-    }));
-
-  test('a private async method', () =>
-    refuse({
-      source: [
-        'export class C {',
-        '  async #m() { return 1; }',
-        '  run() { return this.#m(); }',
+        'const tag = (s: TemplateStringsArray, ...v: unknown[]) => v;',
+        'export async function f(p: Promise<number>) {',
+        '  return tag`a${await p}b`;',
         '}',
       ].join('\n'),
-      marker: '#m() {',
-      names: /private async method/,
+      marker: 'tag`',
+      names: /tagged template/,
     }));
 
   test('the position is in the original TypeScript even after type-only lines', () =>

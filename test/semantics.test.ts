@@ -2079,3 +2079,34 @@ describe('the awaiter protocol (compiled only)', () => {
       outcome: { returned: 'v' },
     }));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('async methods with computed and private names', () => {
+  test('computed names (strings, symbols, literals) are evaluated once, in order; static and object literal methods', () =>
+    same(`
+      const sym = Symbol('s');
+      let n = 0;
+      const order: unknown[] = [];
+      const key = (tag: string) => { order.push(tag); return 'k' + (++n); };
+      class C {
+        async [key('class')](x: number) { await later(0); return x + 1; }
+        static async [sym]() { await later(0); return 'static sym'; }
+        async ['lit']() { return 'lit'; }
+      }
+      const o = { async [key('object')]() { await later(0); return 'obj'; }, async plain() { return 'plain'; } };
+      export async function main(log: any) {
+        const c: any = new C();
+        log(await c.k1(1), await (C as any)[sym](), await c.lit(), await (o as any).k2(), await o.plain(), order);
+        log(Object.getOwnPropertyNames(C.prototype), c.k1.name, (C as any)[sym].name, c.k1.length, (o as any).k2.name);
+      }`, { log: [[2, 'static sym', 'lit', 'obj', 'plain', ['class', 'object']], [['constructor', 'k1', 'lit'], 'k1', '[s]', 1, 'k2']] }));
+
+  test('private async methods, instance and static, with this and private fields after an await', () =>
+    same(`
+      class C {
+        #v = 5;
+        async #m(x: number) { await later(0); return this.#v + x; }
+        static async #s() { await later(0); return 'static'; }
+        async run() { return [await this.#m(1), await C.#s(), this.#m.length, this.#m.name]; }
+      }
+      export async function main(log: any) { return new C().run(); }`, { returns: [6, 'static', 1, '#m'] }));
+});
