@@ -319,6 +319,17 @@ describe('liveness', () => {
     assert.deepEqual(point(report, 1).saved, []);
   });
 
+  test('a compound assignment `x += await p`: only the spilled old value is live, not x', { todo: 'precision: the lowered `(x = old + value)` is not a must-write of x (only plain `x = ...` statements are), so x is saved next to the temporary holding its old value' }, () => {
+    const report = analyze(`
+      async function f(p) {
+        let x = g();
+        x += await p;
+        return x;
+      }`);
+    assert.deepEqual(point(report, 1).live, ['[x]']);
+    assert.deepEqual(point(report, 1).saved, ['[x]']);
+  });
+
   test('between two awaits, a value is live only where it is still needed', () => {
     const report = analyze(`
       async function f(p, q) {
@@ -590,17 +601,18 @@ describe('per-point layouts and the shared layout', () => {
   test('more than 1023 slots cannot be encoded in the flags: the layout is refused', () => {
     const names = Array.from({ length: 1024 }, (_, i) => `v${i}`);
     const source = `async function f(p) { ${names.map((n) => `const ${n} = g();`).join(' ')} await p; use(${names.join(', ')}); }`;
-    assert.throws(() => analyze(source), (error: unknown) => error instanceof RangeError && /1023/.test(error.message));
+    assert.throws(() => analyze(source), (error: unknown) => error instanceof Error && /more than 1023 /.test(error.message));
     // 1023 live values fit exactly.
     const fits = names.slice(1);
     const report = analyze(`async function f(p) { ${fits.map((n) => `const ${n} = g();`).join(' ')} await p; use(${fits.join(', ')}); }`);
     assert.equal(report.slotCount, 1023);
   });
 
-  test('transform() refuses a function needing more than 1023 slots with a CompileError (file:line:column)', { todo: 'buildLayout throws a plain RangeError, which transform() lets through without a position' }, () => {
+  test('transform() refuses a function needing more than 1023 slots with a CompileError (file:line:column)', () => {
     const names = Array.from({ length: 1024 }, (_, i) => `v${i}`);
     const source = `async function f(p) { ${names.map((n) => `const ${n} = g();`).join(' ')} await p; use(${names.join(', ')}); }`;
-    assert.throws(() => transform(source, { filename: 'big.js' }), (error: unknown) => error instanceof CompileError && /^big\.js:\d+:\d+: /.test(error.message));
+    // Reported at the function.
+    assert.throws(() => transform(`\n  ${source}`, { filename: 'big.js' }), (error: unknown) => error instanceof CompileError && error.line === 2 && error.column === 3 && /^big\.js:2:3: .*1023/.test(error.message));
   });
 });
 

@@ -807,6 +807,57 @@ describe('(i) source maps', () => {
       assert.deepEqual({ line: original.line, column: original.column }, { line: plainLine, column: plainColumn(source) }, `generated ${frame.line}:${frame.column}`);
     });
 
+    test(`${language}: every call of a compiled function maps back to its exact original position`, () => {
+      // Calls before, between and after awaits; in loops, branches, try/catch/finally; in a
+      // statement that awaits.
+      const marked = language === 'TypeScript'
+        ? [
+            'async function f(p: Promise<number>, n: number): Promise<number> {',
+            '  mark1(n as number);',
+            '  for (let i: number = 0; i < n; i++) {',
+            '    mark2(i); await p; mark3(i);',
+            '  }',
+            '  if (await p) { mark4(); } else { mark5(); }',
+            '  try { mark6(); await p; mark7(); } catch (e: unknown) { mark8(e); } finally { mark9(); }',
+            '  const x: number = mark10() + await p;',
+            '  while (await p) mark11(x as number);',
+            '  return mark12(x);',
+            '}',
+          ].join('\n')
+        : [
+            'async function f(p, n) {',
+            '  mark1(n);',
+            '  for (let i = 0; i < n; i++) {',
+            '    mark2(i); await p; mark3(i);',
+            '  }',
+            '  if (await p) { mark4(); } else { mark5(); }',
+            '  try { mark6(); await p; mark7(); } catch (e) { mark8(e); } finally { mark9(); }',
+            '  const x = mark10() + await p;',
+            '  while (await p) mark11(x);',
+            '  return mark12(x);',
+            '}',
+          ].join('\n');
+      const { code, map } = transform(marked, { filename });
+      const trace = new TraceMap(map as never);
+      const positions = (text: string, needle: string): { line: number; column: number }[] => {
+        const found: { line: number; column: number }[] = [];
+        text.split('\n').forEach((line, index) => {
+          for (let at = line.indexOf(needle); at >= 0; at = line.indexOf(needle, at + 1)) found.push({ line: index + 1, column: at });
+        });
+        return found;
+      };
+      for (let i = 1; i <= 12; i++) {
+        const needle = `mark${i}(`;
+        const [original] = positions(marked, needle);
+        const generated = positions(code, needle);
+        assert.ok(original && generated.length > 0, needle);
+        for (const at of generated) {
+          const back = originalPositionFor(trace, at);
+          assert.deepEqual({ line: back.line, column: back.column }, original, `${needle} generated at ${at.line}:${at.column}`);
+        }
+      }
+    });
+
     test(`${language}: the map carries the original source`, () => {
       const program = compileToFile(source, { filename });
       assert.equal(program.map.version, 3);
