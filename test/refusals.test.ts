@@ -60,32 +60,34 @@ function accepts(source: string, filename = 'program.ts'): void {
 
 // ------------------------------------------------------------------------------------------
 describe('unsupported constructs are refused with their position', () => {
-  test('await inside finally', () =>
+  test('break out of a try whose finally awaits', () =>
     refuse({
       source: [
         'export async function f(p: Promise<number>) {',
-        '  try {',
-        '    return 1;',
-        '  } finally {',
-        '    await p;',
+        '  for (;;) {',
+        '    try {',
+        '      break;',
+        '    } finally {',
+        '      await p;',
+        '    }',
         '  }',
         '}',
       ].join('\n'),
-      marker: '{\n    await p;',
-      names: /await inside `finally`/,
+      marker: 'break;',
+      names: /`break` out of a `try` whose `finally` awaits/,
     }));
 
-  test('await inside finally, nested in a block of the finally, JavaScript', () =>
+  test('continue out of a try whose finally awaits, JavaScript', () =>
     refuse({
       source: [
         'export async function f(p) {',
-        '  let x = 0;',
-        '  try { x = await p; } catch { x = -1; } finally { if (x) { await p; } }',
-        '  return x;',
+        '  outer: for (const x of [1, 2]) {',
+        '    try { if (x) continue outer; } finally { if (x) { await p; } }',
+        '  }',
         '}',
       ].join('\n'),
-      marker: '{ if (x)',
-      names: /await inside `finally`/,
+      marker: 'continue outer',
+      names: /`continue` out of a `try` whose `finally` awaits/,
       filename: 'program.js',
     }));
 

@@ -2110,3 +2110,33 @@ describe('async methods with computed and private names', () => {
       }
       export async function main(log: any) { return new C().run(); }`, { returns: [6, 'static', 1, '#m'] }));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('awaits inside finally', () => {
+  test('the pending completion (normal, throw, return) survives the suspensions of finally', () =>
+    same(`
+      async function a(log: any) { let x = 1; try { x = await later(2); return x; } finally { await later(0); x = 99; log('finally a', x); } }
+      async function b(log: any) { try { await later(0); throw new Error('from try'); } finally { log('cleanup b', await later('done')); } }
+      async function c(log: any) { try { return 'early'; } catch (e) { return 'caught'; } finally { await later(0); log('finally c'); } }
+      async function d(log: any) { try { await later(0); return 'try'; } finally { await later(0); return 'finally wins'; } }
+      async function g(log: any) { try { await later(0); } finally { await Promise.reject(new Error('finally throws')); } }
+      export async function main(log: any) {
+        log(await a(log));
+        try { await b(log); } catch (err: any) { log('b threw', err.message); }
+        log(await c(log), await d(log));
+        try { await g(log); } catch (err: any) { log('g threw', err.message); }
+      }`, { log: [['finally a', 99], 2, ['cleanup b', 'done'], ['b threw', 'from try'], 'finally c', ['early', 'finally wins'], ['g threw', 'finally throws']] }));
+
+  test('in loops, with a catch that handles, and nested try/finally that both await', () =>
+    same(`
+      async function e() {
+        const r: unknown[] = [];
+        for (const v of [1, 2, 3]) {
+          try { if (v === 2) throw new Error('two'); r.push(v); } catch (err: any) { r.push(err.message); } finally { await later(0); r.push('f' + v); }
+        }
+        return r;
+      }
+      async function f(log: any) { try { try { await later(0); return 'inner'; } finally { await later(0); log('inner finally'); } } finally { await slow(0); log('outer finally'); } }
+      export async function main(log: any) { log(await e(), await f(log)); }`,
+      { log: ['inner finally', 'outer finally', [[1, 'f1', 'two', 'f2', 3, 'f3'], 'inner']] }));
+});

@@ -52,6 +52,11 @@ export interface CodeItem extends ItemBase {
   readonly range: readonly [number, number] | null;
   /** Jumps in generated text (original jumps are found from the AST). */
   readonly exits: readonly ('break' | 'return' | 'throw')[];
+  /**
+   * Set when the statement holds `return`s rewritten as completions of a `try` whose `finally`
+   * awaits: they write `also` and leave to this label.
+   */
+  readonly completion: { readonly label: string; readonly also: readonly Value[] } | null;
 }
 
 /** One declarator of a `let`/`const`/`var` (or a class declaration). */
@@ -181,6 +186,18 @@ export interface LoweredFunction {
    * (the continuation code must name each unambiguously), with their replacement text.
    */
   readonly renames: Map<Node, string>;
+  /** `return` statements inside a `try` whose `finally` awaits: they record a completion instead. */
+  readonly completionReturns: Map<Node, FinallyCompletion>;
+}
+
+/** The pending completion of a `try` whose `finally` awaits: kept across its suspensions. */
+export interface FinallyCompletion {
+  /** Labels the try part: a `return` inside records itself and breaks out to the `finally`. */
+  readonly label: string;
+  /** 0 normal, 1 throw, 2 return. */
+  readonly kind: Value;
+  /** The exception or the returned value. */
+  readonly value: Value;
 }
 
 export function isStateful(item: Item): boolean {

@@ -10,6 +10,7 @@
 import { childrenOf, isFunction, type Node } from '../../ast.js';
 import { UnsupportedAt } from '../../errors.js';
 import type { Binding, FunctionScope } from '../2-analyze/scope.js';
+import { findJumps, type Jump } from '../2-analyze/jumps.js';
 import type { Names } from '../../names.js';
 import {
   type BlockItem,
@@ -17,6 +18,7 @@ import {
   type Chunk,
   type CodeItem,
   type DeclItem,
+  type FinallyCompletion,
   type ForeverItem,
   type IfItem,
   type Item,
@@ -41,7 +43,7 @@ const read = (value: Value): Chunk => ({ kind: 'ref', value, read: true, write: 
 const write = (value: Value): Chunk => ({ kind: 'ref', value, read: false, write: true });
 
 function code(chunks: Chunk[], mustWrite: Value[] = [], range: readonly [number, number] | null = null, hoisted = false, exits: CodeItem['exits'] = []): CodeItem {
-  return { kind: 'code', chunks, mustWrite, hoisted, range, exits, ...NO_STATES };
+  return { kind: 'code', chunks, mustWrite, hoisted, range, exits, completion: null, ...NO_STATES };
 }
 
 function exit(kind: 'break' | 'return' | 'throw', chunks: Chunk[]): CodeItem {
@@ -71,6 +73,7 @@ class Lowering {
     this.scope = scope;
     this.context = context;
     this.markAwaits();
+    this.jumps = findJumps(fn);
     const stateful = this.awaiting.size > 0;
     if (stateful) this.renameShadowed();
     this.thisValue = stateful && scope.thisBinding ? this.newValue(context.names.this, 'function', scope.thisBinding) : null;
@@ -98,6 +101,10 @@ class Lowering {
     }
     return value;
   }
+
+  private readonly finallyStack: FinallyCompletion[] = [];
+  private readonly completionReturns = new Map<Node, FinallyCompletion>();
+  private readonly jumps: Jump[];
 
   private readonly renamed = new Map<Binding, string>();
   private readonly renames = new Map<Node, string>();
@@ -207,6 +214,7 @@ class Lowering {
       entryValues,
       scratch: [...this.scratch],
       renames: this.renames,
+      completionReturns: this.completionReturns,
     };
   }
 
@@ -276,11 +284,9 @@ class Lowering {
       case 'VariableDeclaration':
         this.declaration(node, out);
         return;
-      case 'ReturnStatement': {
-        const value = this.expr(node.argument, out);
-        out.push(exit('return', ['return ', this.context.names.runtime('ret'), '(', ...value, ');']));
+      case 'ReturnStatement':
+        out.push(this.returnItem(this.expr(node.argument, out)));
         return;
-      }
       case 'ThrowStatement':
         out.push(exit('throw', ['throw ', ...this.expr(node.argument, out), ';']));
         return;
@@ -333,6 +339,16 @@ class Lowering {
     }
   }
 
+  /** `return value`: a return, or, inside a `try` whose `finally` awaits, a recorded completion. */
+  private returnItem(value: Chunk[]): CodeItem {
+    const pending = this.finallyStack.at(-1);
+    if (pending === undefined) return exit('return', ['return ', this.context.names.runtime('ret'), '(', ...value, ');']);
+    return {
+      ...code([write(pending.value), ' = ', ...value, '; ', write(pending.kind), ` = 2; break ${pending.label};`], [pending.value, pending.kind]),
+      completion: { label: pending.label, also: [] },
+    };
+  }
+
   /** A statement without awaits: original text. Declarations become DeclItems (restored when resuming). */
   private plainStatement(node: Node, out: Item[]): void {
     if (node.type === 'VariableDeclaration') {
@@ -349,7 +365,13 @@ class Lowering {
       out.push(code([copy(node)], [], [node.start, node.end], true));
       return;
     }
-    out.push(code([copy(node)], this.assignedBy(node), [node.start, node.end]));
+    const item = code([copy(node)], this.assignedBy(node), [node.start, node.end]);
+    const pending = this.finallyStack.at(-1);
+    if (pending && this.jumps.some((j) => j.kind === 'return' && this.completionReturns.get(j.node) === pending && j.node.start >= node.start && j.node.end <= node.end)) {
+      out.push({ ...item, completion: { label: pending.label, also: [pending.value, pending.kind] } });
+      return;
+    }
+    out.push(item);
   }
 
   /** `x = ...;` certainly writes x (for liveness); other statements are summarised as may-writes. */
@@ -557,7 +579,10 @@ class Lowering {
   }
 
   private tryStatement(node: Node, out: Item[]): void {
-    if (this.awaits(node.finalizer)) this.unsupported('await inside `finally`', node.finalizer);
+    if (this.awaits(node.finalizer)) {
+      this.tryWithAwaitingFinally(node, out);
+      return;
+    }
     const hasFinally = node.finalizer !== null;
     const finalizer = hasFinally ? [code([copy(node.finalizer)], [], [node.finalizer.start, node.finalizer.end])] : null;
     const handler = node.handler;
@@ -593,6 +618,51 @@ class Lowering {
     } else {
       out.push(...items);
     }
+  }
+
+  /**
+   * `try { A } catch (e) { B } finally { C }` where C awaits. The completion of A and B (normal,
+   * throw, return) is recorded in two temps, C runs as ordinary statements (so it can suspend and
+   * resume like any other), and the completion is carried out after it:
+   *
+   *   kind = 0; value = NO_EXCEPTION;
+   *   label: { try { A; catch B } catch (x) { value = x } }   // return v -> value = v; kind = 2; break label
+   *   if (kind === 0 && value !== NO_EXCEPTION) kind = 1;
+   *   C
+   *   if (kind === 1) throw value; if (kind === 2) return value;
+   */
+  private tryWithAwaitingFinally(node: Node, out: Item[]): void {
+    const names = this.context.names;
+    const noException = names.runtime('NO_EXCEPTION');
+    const inside = [node.block.start, (node.handler ?? node.block).end] as const;
+    for (const jump of this.jumps) {
+      if (jump.node.start < inside[0] || jump.node.end > inside[1]) continue;
+      if ((jump.kind === 'break' || jump.kind === 'continue') && jump.target !== null && (jump.target.start < node.start || jump.target.end > node.end)) {
+        this.unsupported(`\`${jump.kind}\` out of a \`try\` whose \`finally\` awaits`, jump.node);
+      }
+    }
+    const pending: FinallyCompletion = { label: names.label(), kind: this.temp(), value: this.temp() };
+    out.push(code([write(pending.kind), ' = 0; ', write(pending.value), ` = ${noException};`], [pending.kind, pending.value]));
+    // Returns of A and B (not of an inner try of this kind, which claims its own) record a completion.
+    for (const jump of this.jumps) {
+      if (jump.kind === 'return' && jump.node.start >= inside[0] && jump.node.end <= inside[1]) this.completionReturns.set(jump.node, pending);
+    }
+    this.finallyStack.push(pending);
+    // Everything in A and B is inside the try that captures the exception: awaits there take theirs.
+    this.tryDepth++;
+    const guarded: Item[] = [];
+    if (node.handler) this.tryStatement({ ...node, finalizer: null }, guarded);
+    else guarded.push(...this.lowerBlock(node.block));
+    this.tryDepth--;
+    this.finallyStack.pop();
+    const tryPart: TryItem = { kind: 'try', block: guarded, handlerCopy: null, captureInto: pending.value, onThrow: null, finalizer: null, ...spanOf(guarded) };
+    const block: BlockItem = { kind: 'block', items: [tryPart], hoistedFunctions: [], ...spanOf([tryPart]) };
+    out.push({ kind: 'labeled', node, label: pending.label, body: block, lo: block.lo, hi: block.hi });
+    out.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
+    out.push(...this.lowerBlock(node.finalizer));
+    out.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
+    const returned = this.returnItem([read(pending.value)]);
+    out.push({ ...returned, chunks: ['if (', read(pending.kind), ' === 2) { ', ...returned.chunks, ' }'] });
   }
 
   // ---------------------------------------------------------------- expressions

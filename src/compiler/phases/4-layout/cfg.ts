@@ -122,6 +122,12 @@ class CfgBuilder {
         for (const value of item.mustWrite) node.mustWrite.add(value.id);
         for (const exit of item.exits) this.exitTo(node, exit);
         if (item.range) this.originalJumps(node, item.range);
+        if (item.completion) {
+          // Returns recorded as the completion of a try whose finally awaits: they leave to it.
+          for (const value of item.completion.also) node.mayWrite.add(value.id);
+          const target = [...this.targets].reverse().find((t) => t.labels.includes(item.completion!.label));
+          if (target) this.link(node, target.breakTo);
+        }
         return node;
       }
       case 'decl': {
@@ -332,6 +338,7 @@ class CfgBuilder {
     for (const jump of this.jumps) {
       if (jump.node.start < start) continue;
       if (jump.node.start >= end) break;
+      if (jump.kind === 'return' && this.lowered.completionReturns.has(jump.node)) continue; // see CodeItem.completion
       if (jump.kind === 'return' || jump.kind === 'throw') {
         this.exitTo(node, jump.kind);
         continue;

@@ -58,6 +58,18 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     rewrites.add(node, () => context.output.gen(name, node.start));
   }
   for (const jump of plan.jumps) {
+    const completion = jump.kind === 'return' ? plan.lowered.completionReturns.get(jump.node) : undefined;
+    if (completion) {
+      // Inside a try whose finally awaits: record the completion and leave to the finally.
+      const node = jump.node;
+      rewrites.add(node, () => {
+        context.output.gen(`{ ${completion.value.name} = `, node.start);
+        if (node.argument) rewrites.copy(node.argument.start, node.argument.end);
+        else context.output.gen('undefined');
+        context.output.gen(`; ${completion.kind.name} = 2; break ${completion.label}; }`);
+      });
+      continue;
+    }
     if (jump.kind === 'return' && jump.node.argument && mayBeThenable(jump.node.argument)) {
       const node = jump.node;
       rewrites.add(node, () => {
