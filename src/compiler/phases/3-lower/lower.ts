@@ -279,7 +279,7 @@ class Lowering {
     switch (node.type) {
       case 'ExpressionStatement':
         if (node.expression.type === 'AwaitExpression') this.site(node.expression, out, false);
-        else out.push(code([...this.expr(node.expression, out), ';'], this.assignedBy(node)));
+        else out.push(code([...this.expr(node.expression, out), ';'], this.assignedBy(node, true)));
         return;
       case 'VariableDeclaration':
         this.declaration(node, out);
@@ -374,10 +374,15 @@ class Lowering {
     out.push(item);
   }
 
-  /** `x = ...;` certainly writes x (for liveness); other statements are summarised as may-writes. */
-  private assignedBy(statement: Node): Value[] {
+  /**
+   * `x = ...;` certainly writes x (for liveness); other statements are summarised as may-writes.
+   * Once lowered, `x += await y` is `x = old + value` too (logical assignments stay conditional).
+   */
+  private assignedBy(statement: Node, lowered = false): Value[] {
     const e = statement.type === 'ExpressionStatement' ? statement.expression : null;
-    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left.type !== 'Identifier') return [];
+    if (e?.type !== 'AssignmentExpression' || e.left.type !== 'Identifier') return [];
+    const plain = e.operator === '=' || (lowered && !['&&=', '||=', '??='].includes(e.operator));
+    if (!plain) return [];
     const ref = this.scope.referenceAt.get(e.left);
     return ref ? [this.valueOf(ref.binding)] : [];
   }
