@@ -834,7 +834,9 @@ class Lowering {
         target = [...object, '.', copy(left.property)];
       }
     } else if (left.type === 'Identifier') {
-      target = [copy(left)];
+      // Written here; the old value of a compound assignment is read by the spill below.
+      const ref = this.scope.referenceAt.get(left);
+      target = ref && operator !== '&&=' && operator !== '||=' && operator !== '??=' ? [write(this.valueOf(ref.binding))] : [copy(left)];
     } else {
       return this.unsupported(`await in an assignment to ${left.type}`, left);
     }
@@ -850,7 +852,7 @@ class Lowering {
       return [read(result)];
     }
     // Compound: the target's old value is read before the right side runs.
-    const old = this.spillChunks(target, out);
+    const old = this.spillChunks(target.map((c) => (typeof c === 'object' && c.kind === 'ref' ? read(c.value) : c)), out);
     const value = this.expr(node.right, out);
     return ['(', ...target, ' = ', read(old), ` ${operator.slice(0, -1)} `, ...value, ')'];
   }
