@@ -29,7 +29,9 @@ export function fn(fast: FastEntry, name: string, length: number): Function {
  * entry, so `super` and private names work in its body.
  */
 export function method(home: object, key: PropertyKey, length: number): void {
-  const descriptor = Object.getOwnPropertyDescriptor(home, key)!;
+  const descriptor = Object.getOwnPropertyDescriptor(home, key);
+  // A later member of the same key (a spread, a getter) may have replaced the method.
+  if (descriptor === undefined || typeof descriptor.value !== 'function') return;
   const fast = descriptor.value as FastEntry;
   const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : key;
   const face = {

@@ -19,7 +19,9 @@ interface OxcError {
 }
 
 function fail(source: ParsedSource, error: OxcError, offsetIsOriginal: boolean): never {
-  const offset = error.labels?.[0]?.start ?? 0;
+  // With several labels (a redeclaration: the first declaration, then the offending one), the
+  // last one is where the program went wrong.
+  const offset = error.labels?.at(-1)?.start ?? 0;
   const at = offsetIsOriginal ? source.originalPosition(offset) : source.userPosition(offset);
   throw new CompileError(error.message, source.filename, at.line, at.column);
 }

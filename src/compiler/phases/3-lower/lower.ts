@@ -998,6 +998,11 @@ function calleeText(text: string, callee: Node): string {
         return `${render(node.callee)}(...)`;
       case 'SequenceExpression':
         return `(${node.expressions.map(render).join(' , ')})`;
+      case 'BinaryExpression':
+      case 'LogicalExpression':
+        return `(${render(node.left)} ${node.operator} ${render(node.right)})`;
+      case 'TemplateLiteral':
+        return node.expressions.map(render).join(''); // V8 prints a template's substitutions only
       default:
         return '(intermediate value)';
     }
