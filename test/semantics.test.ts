@@ -132,6 +132,18 @@ describe('blocks and declarations', () => {
         return 'end';
       }`, { log: ['outer', 'block', 'inner', ['loop', 0], ['loop', 1]], returns: 'end' }));
 
+  test('the TDZ error of a shadowing binding names it as written', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer';
+        {
+          try { log(x); } catch (e: any) { log(e.message); }
+          let x = await later('inner');
+          log(x);
+        }
+        return x;
+      }`, { log: ["Cannot access 'x' before initialization", 'inner'], returns: 'outer' }));
+
   test('shadowing: a shadowed binding live across an await in the inner block (minimal)', TODO, () =>
     same(`
       export async function main(log: any) {
@@ -459,6 +471,26 @@ describe('for-of', () => {
         for (const [k, v] of m) { await WAIT(0); m.set(k + k, v); if (m.size > 5) break; log(k); }
         return [...m.keys()];
       }`, { log: [['g', 1], ['g', 2], 'gen finally', 'a', 'b', 'aa'] }, true);
+
+  test('a for-of whose iterable awaits (body does not), inside another loop', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let b = 2;
+        for (const k of [1, 2]) {
+          for (const x of [await later(b)]) { b = b + x; }
+        }
+        let n = 0;
+        while (n++ < 2) { for (const x in await later({ p: 1 })) b += x.length; }
+        return b;
+      }`, { returns: 10 }));
+
+  test('a labelled for-of or for-in whose iterable awaits (body does not)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        L: for (const x of [1, await later(2), 3]) { if (x === 2) continue L; log(x); }
+        M: for (const k in await later({ a: 1, b: 2 })) { if (k === 'b') break M; log(k); }
+        return 'end';
+      }`, { log: [1, 3, 'a'], returns: 'end' }));
 
   test('per-iteration const captured by closures', () =>
     same(`
@@ -1027,6 +1059,22 @@ describe('await operands: order of evaluation', () => {
         n -= await 1; n <<= await 1; n |= await 1;
         log(n);
       }`, { log: [['shared', 11], ['x', 6], ['o.p', 11], ['arr', [3, 2], 1], 'abc', 15] }));
+
+  test('compound assignment whose right-hand side has lower precedence than the operator', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let b = 2;
+        b += (await later(true)) ? 10 : 20;
+        let d = 2;
+        d += (await later(0)) || 5;
+        let e = 2;
+        e *= await later(3) + 1;
+        let f = 10;
+        f -= await slow(3) - 1;
+        const o = { p: 2 };
+        o.p *= (await later(3)) + 1;
+        return [b, d, e, f, o.p];
+      }`, { returns: [12, 7, 8, 8, 8] }));
 
   test('compound assignment to a getter/setter pair evaluates get, then await, then set', () =>
     same(`
