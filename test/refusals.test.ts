@@ -91,16 +91,17 @@ describe('unsupported constructs are refused with their position', () => {
       filename: 'program.js',
     }));
 
-  test('for await', () =>
+  test('break out of a for await loop to an enclosing loop', () =>
     refuse({
       source: [
-        'const items: string[] = [];',
-        'export async function f(xs: AsyncIterable<string>) {',
-        '  for await (const x of xs) items.push(x);',
+        'export async function f(xs: AsyncIterable<string>[]) {',
+        '  outer: for (const list of xs) {',
+        '    for await (const x of list) { if (x) break outer; }',
+        '  }',
         '}',
       ].join('\n'),
-      marker: 'for await',
-      names: /`for await`/,
+      marker: 'break outer',
+      names: /`break` out of a `for await` loop/,
     }));
 
   test('await inside a case test', () =>
@@ -309,14 +310,14 @@ describe('unsupported constructs are refused with their position', () => {
         '  size: number;',
         '}',
         'type Maybe<T> = T | undefined;',
-        'export async function f(xs: AsyncIterable<Shape>, y: Maybe<number>): Promise<number> {',
-        '  let total: number = y ?? 0;',
-        '  for await (const x of xs) total += x.size;',
+        'export async function f(xs: Array<Shape>, y: Maybe<Promise<number>>): Promise<number> {',
+        '  let total: number = 0;',
+        '  switch (total) { case await y!: total += xs.length; }',
         '  return total;',
         '}',
       ].join('\n'),
-      marker: 'for await',
-      names: /`for await`/,
+      marker: 'await y',
+      names: /await inside a `case` test/,
     }));
 });
 

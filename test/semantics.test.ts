@@ -2188,3 +2188,37 @@ describe('awaits inside finally', () => {
       export async function main(log: any) { log(await e(), await f(log)); }`,
       { log: ['inner finally', 'outer finally', [[1, 'f1', 'two', 'f2', 3, 'f3'], 'inner']] }));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('for await inside async functions', () => {
+  test('async generators, sync iterables of promises, break/return/throw closing the iterator, assignment targets', () =>
+    same(`
+      async function* gen(log: any) { try { yield 1; await later(0); yield 2; yield 3; } finally { log('gen finally'); } }
+      const syncIterable = { *[Symbol.iterator]() { yield later('a'); yield 'b'; } };
+      function closingIterable(log: any) {
+        let i = 0;
+        return { [Symbol.asyncIterator]() { return { next: async () => ({ done: i >= 3, value: i++ }), return: async () => { log('return called'); return {}; } }; } };
+      }
+      async function sum(log: any) { let s = 0; for await (const v of gen(log)) { s += v; await later(0); } return s; }
+      async function early(log: any) { for await (const v of gen(log)) { if (v === 2) return 'returned at 2'; } return 'end'; }
+      async function brk(log: any) { const seen: unknown[] = []; for await (const v of closingIterable(log)) { seen.push(v); if (v === 1) break; } return seen; }
+      async function thr(log: any) { try { for await (const v of closingIterable(log)) { await later(0); throw new Error('body ' + v); } } catch (e: any) { return e.message; } }
+      async function syncs() { const r: unknown[] = []; for await (const v of syncIterable) r.push(v); return r; }
+      async function cont() { const r: unknown[] = []; let x; for await (x of [1, 2, 3, 4]) { if (x % 2) continue; r.push(x); } return [r, x]; }
+      export async function main(log: any) {
+        log(await sum(log)); log(await early(log)); log(await brk(log)); log(await thr(log)); log(await syncs()); log(await cont());
+      }`, { log: ['gen finally', 6, 'gen finally', 'returned at 2', 'return called', [0, 1], 'return called', 'body 0', ['a', 'b'], [[2, 4], 4]] }));
+
+  test('a rejected next() does not call return(); a throwing return() on break propagates', () =>
+    same(`
+      function failing(log: any) {
+        return { [Symbol.asyncIterator]() { return { next: async () => { throw new Error('next failed'); }, return: async () => { log('return called'); return {}; } }; } };
+      }
+      function badReturn() {
+        return { [Symbol.asyncIterator]() { return { next: async () => ({ done: false, value: 1 }), return: () => { throw new Error('return failed'); } }; } };
+      }
+      export async function main(log: any) {
+        try { for await (const v of failing(log)) log(v); } catch (e: any) { log(e.message); }
+        try { for await (const v of badReturn()) { log(v); break; } } catch (e: any) { log(e.message); }
+      }`, { log: ['next failed', 1, 'return failed'] }));
+});

@@ -18,5 +18,5 @@ export {
 } from './contract.js';
 export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter, waitOnAwaiter } from './dispatcher.js';
 export { fn, method, methods, pushKey, takeKeys } from './face.js';
-export { close, closeOnThrow, construct, DONE, enumerate, iterate, notCallable, notConstructor, step } from './iteration.js';
+export { asyncClose, asyncDone, asyncIterate, asyncNext, close, closeOnThrow, construct, DONE, enumerate, iterate, notCallable, notConstructor, step } from './iteration.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

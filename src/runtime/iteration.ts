@@ -114,3 +114,69 @@ export function notConstructor(name: string): never {
 export function notCallable(calleeText: string): never {
   throw new TypeError(`${calleeText} is not a function`);
 }
+
+// ---- for await: the async iteration protocol, stepped by compiled code that awaits each result.
+
+interface AsyncIteratorRecord {
+  iterator: object;
+  next: Function;
+  /** Wraps a sync iterator (CreateAsyncFromSyncIterator): values are awaited. */
+  sync: boolean;
+  done: boolean;
+}
+
+export function asyncIterate(iterable: unknown): AsyncIteratorRecord {
+  const target = iterable as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown } | null | undefined;
+  const asyncMethod = target?.[Symbol.asyncIterator];
+  if (asyncMethod !== undefined && asyncMethod !== null) {
+    if (typeof asyncMethod !== 'function') throw new TypeError(`${describe(iterable)} is not async iterable`);
+    const iterator = asyncMethod.call(iterable) as object;
+    if ((typeof iterator !== 'object' || iterator === null) && typeof iterator !== 'function') throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
+    return { iterator, next: (iterator as { next: Function }).next, sync: false, done: false };
+  }
+  const record = iterate(iterable);
+  return { iterator: record.iterator as object, next: record.next, sync: true, done: false };
+}
+
+/** The next result, as a promise (a sync iterator's value is awaited first). Errors do not close. */
+export function asyncNext(record: AsyncIteratorRecord): unknown {
+  record.done = true;
+  const result = record.next.call(record.iterator);
+  if (!record.sync) return result;
+  if ((typeof result !== 'object' || result === null) && typeof result !== 'function') {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+  const done = Boolean((result as IteratorResult<unknown>).done);
+  return Promise.resolve((result as IteratorResult<unknown>).value).then((value) => ({ value, done }));
+}
+
+/** Checks an awaited result; true when the iteration is finished. */
+export function asyncDone(record: AsyncIteratorRecord, result: unknown): boolean {
+  if ((typeof result !== 'object' || result === null) && typeof result !== 'function') {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+  if ((result as IteratorResult<unknown>).done) return true;
+  record.done = false;
+  return false;
+}
+
+/** AsyncIteratorClose: what to await when the loop is left early (nothing when there is no `return`). */
+export function asyncClose(record: AsyncIteratorRecord, throwing: boolean): unknown {
+  if (record.done) return undefined;
+  record.done = true;
+  let method: unknown;
+  try {
+    method = (record.iterator as { return?: unknown }).return;
+    if (method === undefined || method === null) return undefined;
+    if (typeof method !== 'function') throw new TypeError('iterator.return is not a function');
+    const result = method.call(record.iterator);
+    if (throwing) return Promise.resolve(result).then(undefined, () => undefined);
+    return Promise.resolve(result).then((value) => {
+      if ((typeof value !== 'object' || value === null) && typeof value !== 'function') throw new TypeError(`Iterator result ${String(value)} is not an object`);
+      return undefined;
+    });
+  } catch (error) {
+    if (throwing) return undefined; // the loop's own exception wins
+    throw error;
+  }
+}

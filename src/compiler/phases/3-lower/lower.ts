@@ -514,7 +514,10 @@ class Lowering {
   }
 
   private forInOf(node: Node, out: Item[], labels: string[]): void {
-    if (node.type === 'ForOfStatement' && node.await) this.unsupported('`for await`', node);
+    if (node.type === 'ForOfStatement' && node.await) {
+      this.forAwait(node, out, labels);
+      return;
+    }
     if (this.awaits(node.left)) this.unsupported('await inside a for-in/for-of target', node.left);
     const right = this.awaits(node.right) ? this.expr(node.right, out) : [copy(node.right)];
     if (!this.awaits(node.body)) {
@@ -727,12 +730,72 @@ class Lowering {
     } else {
       operand = this.expr(argument, out);
     }
+    return this.pushSite(operand, call, out, used, node.start);
+  }
+
+  private pushSite(operand: Chunk[] | null, call: CallOperand | null, out: Item[], used: boolean, position: number): Value | null {
     const result = used ? this.temp() : null;
     const state = this.states.length + 1;
-    const item: SiteItem = { kind: 'site', state, operand, call, result, inTry: this.tryDepth > 0, position: node.start, lo: state, hi: state };
+    const item: SiteItem = { kind: 'site', state, operand, call, result, inTry: this.tryDepth > 0, position, lo: state, hi: state };
     this.states.push(item);
     out.push(item);
     return result;
+  }
+
+  /**
+   * `for await (x of y) body`: each step awaits the iterator's next result; leaving the loop early
+   * awaits the iterator's `return()` (AsyncIteratorClose), after the body's completion is
+   * recorded as for a `finally` that awaits:
+   *
+   *   it = asyncIterate(y); kind = 0; value = NO_EXCEPTION;
+   *   label: { try { for (;;) { r = await asyncNext(it); if (asyncDone(it, r)) break; x = r.value; body } }
+   *            catch (e) { value = e } }
+   *   if (kind === 0 && value !== NO_EXCEPTION) kind = 1;
+   *   await asyncClose(it, kind === 1);      // nothing to await when the iteration finished
+   *   if (kind === 1) throw value; if (kind === 2) return value;
+   */
+  private forAwait(node: Node, out: Item[], labels: string[]): void {
+    const names = this.context.names;
+    if (this.awaits(node.left)) this.unsupported('await inside a for-await target', node.left);
+    for (const jump of this.jumps) {
+      if (jump.node.start < node.body.start || jump.node.end > node.body.end) continue;
+      if ((jump.kind === 'break' || jump.kind === 'continue') && jump.target !== null && jump.target !== node && (jump.target.start < node.start || jump.target.end > node.end)) {
+        this.unsupported(`\`${jump.kind}\` out of a \`for await\` loop to an enclosing statement`, jump.node);
+      }
+    }
+    const noException = names.runtime('NO_EXCEPTION');
+    const outer: Item[] = [];
+    const right = this.expr(node.right, outer);
+    const iterator = this.temp();
+    outer.push(code([write(iterator), ` = ${names.runtime('asyncIterate')}(`, ...right, ');'], [iterator]));
+    const pending: FinallyCompletion = { label: names.label(), kind: this.temp(), value: this.temp() };
+    outer.push(code([write(pending.kind), ' = 0; ', write(pending.value), ` = ${noException};`], [pending.kind, pending.value]));
+    for (const jump of this.jumps) {
+      if (jump.kind === 'return' && jump.node.start >= node.body.start && jump.node.end <= node.body.end) this.completionReturns.set(jump.node, pending);
+    }
+    this.finallyStack.push(pending);
+    this.tryDepth++;
+    const items: Item[] = [];
+    const result = this.pushSite([`${names.runtime('asyncNext')}(`, read(iterator), ')'], null, items, true, node.start)!;
+    items.push(code([`if (${names.runtime('asyncDone')}(`, read(iterator), ', ', read(result), ')) break;'], [], null, false, ['break']));
+    if (node.left.type === 'VariableDeclaration') {
+      this.declare(node.left.kind as 'let' | 'const' | 'var', node.left.declarations[0].id, [read(result), '.value'], items);
+    } else {
+      items.push(code(['(', copy(node.left), ' = ', read(result), '.value);']));
+    }
+    items.push(...this.lowerBlock(node.body));
+    this.tryDepth--;
+    this.finallyStack.pop();
+    const loop = this.forever(node, labels, items);
+    const tryPart: TryItem = { kind: 'try', block: [loop], handlerCopy: null, captureInto: pending.value, onThrow: null, finalizer: null, lo: loop.lo, hi: loop.hi };
+    const block: BlockItem = { kind: 'block', items: [tryPart], hoistedFunctions: [], lo: loop.lo, hi: loop.hi };
+    outer.push({ kind: 'labeled', node, label: pending.label, body: block, lo: block.lo, hi: block.hi });
+    outer.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
+    this.pushSite([`${names.runtime('asyncClose')}(`, read(iterator), ', ', read(pending.kind), ' === 1)'], null, outer, false, node.start);
+    outer.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
+    const returned = this.returnItem([read(pending.value)]);
+    outer.push({ ...returned, chunks: ['if (', read(pending.kind), ' === 2) { ', ...returned.chunks, ' }'] });
+    out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
   }
 
   /** Parts of a call, in evaluation order, spilled so that later awaits cannot disturb them. */
