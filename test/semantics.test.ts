@@ -2222,3 +2222,21 @@ describe('for await inside async functions', () => {
         try { for await (const v of badReturn()) { log(v); break; } } catch (e: any) { log(e.message); }
       }`, { log: ['next failed', 1, 'return failed'] }));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('switch with awaits in case tests', () => {
+  test('tests are evaluated lazily, in order, the default last, with fall-through', () =>
+    same(`
+      async function pick(x: unknown, log: any) {
+        const t = (v: unknown) => { log('test ' + String(v)); return v; };
+        switch (await later(x)) {
+          case t(1): log('one');
+          case await later(t(2)): log('two'); break;
+          default: log('default');
+          case await slow(t(3)): log('three'); return 'r3';
+          case t(4): { await later(0); log('four'); break; }
+        }
+        return 'end';
+      }
+      export async function main(log: any) { for (const x of [1, 2, 3, 4, 5]) log(await pick(x, log)); }`));
+});

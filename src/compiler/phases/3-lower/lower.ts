@@ -561,23 +561,34 @@ class Lowering {
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
-    for (const clause of node.cases) {
-      if (this.awaits(clause.test)) this.unsupported('await inside a `case` test', clause.test);
-    }
     const lexical = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => (s.type === 'VariableDeclaration' && s.kind !== 'var') || s.type === 'ClassDeclaration' || s.type === 'FunctionDeclaration');
     if (lexical) this.unsupported('a lexical declaration directly inside a `switch` that awaits', lexical);
-    const discriminant = this.awaits(node.discriminant) ? this.expr(node.discriminant, out) : [copy(node.discriminant)];
+    const discriminant = this.expr(node.discriminant, out);
     const selector = this.temp();
-    const d = this.context.names.scratch('d');
-    this.scratch.add(d);
-    const chain: Chunk[] = [write(selector), ` = (${d} = `, ...discriminant, ', '];
-    let defaultIndex = -1;
-    node.cases.forEach((clause: Node, index: number) => {
-      if (clause.test === null) defaultIndex = index;
-      else chain.push(`${d} === (`, copy(clause.test), `) ? ${index} : `);
-    });
-    chain.push(`${defaultIndex});`);
-    out.push(code(chain, [selector]));
+    const defaultIndex = node.cases.findIndex((clause: Node) => clause.test === null);
+    if (node.cases.some((clause: Node) => this.awaits(clause.test))) {
+      // Tests that await: evaluated one by one, in order, until one matches (the default last).
+      const value = this.spillChunks(discriminant, out);
+      const label = this.context.names.label();
+      const tests: Item[] = [];
+      node.cases.forEach((clause: Node, index: number) => {
+        if (clause.test === null) return;
+        const test = this.expr(clause.test, tests);
+        tests.push({ ...code(['if (', read(value), ' === (', ...test, ')) { ', write(selector), ` = ${index}; break ${label}; }`]), completion: { label, also: [selector] } });
+      });
+      tests.push(code([write(selector), ` = ${defaultIndex};`], [selector]));
+      const block: BlockItem = { kind: 'block', items: tests, hoistedFunctions: [], ...spanOf(tests) };
+      out.push({ kind: 'labeled', node, label, body: block, lo: block.lo, hi: block.hi });
+    } else {
+      const d = this.context.names.scratch('d');
+      this.scratch.add(d);
+      const chain: Chunk[] = [write(selector), ` = (${d} = `, ...discriminant, ', '];
+      node.cases.forEach((clause: Node, index: number) => {
+        if (clause.test !== null) chain.push(`${d} === (`, copy(clause.test), `) ? ${index} : `);
+      });
+      chain.push(`${defaultIndex});`);
+      out.push(code(chain, [selector]));
+    }
     const clauses = node.cases.map((clause: Node) => {
       const items: Item[] = [];
       this.lowerList(clause.consequent, items);
