@@ -2240,3 +2240,16 @@ describe('switch with awaits in case tests', () => {
       }
       export async function main(log: any) { for (const x of [1, 2, 3, 4, 5]) log(await pick(x, log)); }`));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('tagged templates with awaits', () => {
+  test('the tag and its receiver are read first; the template object is one per site', () =>
+    same(`
+      const seen: TemplateStringsArray[] = [];
+      function tag(this: any, strings: TemplateStringsArray, ...values: unknown[]) { seen.push(strings); return [this?.name, strings.raw.join('|'), strings.join('|'), values]; }
+      const obj = { name: 'obj', tag };
+      export async function main(log: any) {
+        for (let i = 0; i < 2; i++) log(tag\`a\${await later(i)}b\\n\${i}c\`, obj.tag\`x\${await slow('y')}\\u{41}\`);
+        log(seen[0] === seen[2], seen[0] === seen[1], Object.isFrozen(seen[0]), String.raw\`r\${await later(1)}\\t\`);
+      }`));
+});

@@ -73,3 +73,8 @@ function toPropertyKey(value: unknown): PropertyKey {
   const key = { [value as PropertyKey]: 0 };
   return Reflect.ownKeys(key)[0]!;
 }
+
+/** A tag that returns its template object: gives a lowered tagged template the site's strings. */
+export function templateObject(strings: TemplateStringsArray): TemplateStringsArray {
+  return strings;
+}

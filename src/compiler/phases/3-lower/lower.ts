@@ -712,7 +712,7 @@ class Lowering {
       case 'ChainExpression':
         return this.unsupported('await inside an optional chain', node);
       case 'TaggedTemplateExpression':
-        return this.unsupported('await inside a tagged template', node);
+        return this.taggedTemplate(node, out);
       case 'ClassExpression':
         return this.unsupported('await inside a class expression', node);
       case 'YieldExpression':
@@ -866,6 +866,44 @@ class Lowering {
       ? operand.callee
       : [read(this.spillChunks([read(receiver), ...operand.callee], out))];
     return [...fnValue, '.call(', read(receiver), ...(args.length > 0 ? [', ', ...args] : []), ')'];
+  }
+
+  /**
+   * tag`a${await x}b`: the tag (and its receiver) are read first, the substitutions evaluated in
+   * order, then the tag is called with this site's template object, which a tagged template
+   * with the same strings and inert substitutions yields (one per site, the same at each call).
+   */
+  private taggedTemplate(node: Node, out: Item[]): Chunk[] {
+    const tag = node.tag;
+    const quasi = node.quasi;
+    if (tag.type === 'Super' || (tag.type === 'MemberExpression' && (tag.optional || tag.object.type === 'Super'))) {
+      return this.unsupported('await inside a tagged template with a `super` or optional tag', node);
+    }
+    let receiver: Chunk[] | null = null;
+    let fn: Chunk[];
+    if (tag.type === 'MemberExpression') {
+      receiver = [read(this.spillChunks(this.expr(tag.object, out), out))];
+      const access: Chunk[] = tag.computed ? ['[', ...this.expr(tag.property, out), ']'] : ['.', copy(tag.property)];
+      fn = [read(this.spillChunks([...receiver, ...access], out))];
+    } else {
+      fn = this.spill(this.expr(tag, out), tag, out);
+    }
+    const expressions: Node[] = quasi.expressions;
+    const last = lastIndexWhere(expressions, (e) => this.awaits(e));
+    const substitutions = expressions.map((e, index) => {
+      let value = this.expr(e, out);
+      if (index < last) value = this.spill(value, e, out);
+      return value;
+    });
+    const strings: Chunk[] = [`${this.context.names.runtime('templateObject')}`];
+    let position = quasi.start;
+    for (const e of expressions) {
+      strings.push(copyRange(position, e.start), '0');
+      position = e.end;
+    }
+    strings.push(copyRange(position, quasi.end));
+    const args = [strings, ...substitutions].flatMap((a, index) => (index === 0 ? a : [', ', ...a]));
+    return receiver ? [...fn, '.call(', ...receiver, ', ', ...args, ')'] : [...wrapCallee(fn), '(', ...args, ')'];
   }
 
   private logical(operator: string, left: Node, right: Node, out: Item[]): Chunk[] {
