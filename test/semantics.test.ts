@@ -2253,3 +2253,22 @@ describe('tagged templates with awaits', () => {
         log(seen[0] === seen[2], seen[0] === seen[1], Object.isFrozen(seen[0]), String.raw\`r\${await later(1)}\\t\`);
       }`));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('optional chains with awaits', () => {
+  test('a nullish link skips the rest of the chain, awaits included; receivers kept for calls', () =>
+    same(`
+      const obj: any = { name: 'o', m(x: number) { return [this.name, x]; }, nested: { f: async (v: unknown) => v } };
+      export async function main(log: any) {
+        const none: any = null;
+        const counter = { count: 0 };
+        const side = () => { counter.count++; return later(1); };
+        log(none?.m(await side()), counter.count);
+        log(obj?.m(await side()), counter.count);
+        log((await later(obj))?.name, (await later(none))?.name, (await later(undefined))?.x.y.z);
+        log(await obj.nested?.f(await later('v')), await obj.missing?.f(await side()), counter.count);
+        log(obj.m?.(await later(2)), none?.[await side()], obj?.['na' + (await later('me'))]);
+        const f: any = undefined;
+        log(f?.(await side()), counter.count);
+      }`));
+});

@@ -710,7 +710,7 @@ class Lowering {
         return tail.length === 0 ? value : ['(', ...value, ...tail.flatMap((c: Chunk) => [', ', c]), ')'];
       }
       case 'ChainExpression':
-        return this.unsupported('await inside an optional chain', node);
+        return this.optionalChain(node, out);
       case 'TaggedTemplateExpression':
         return this.taggedTemplate(node, out);
       case 'ClassExpression':
@@ -866,6 +866,51 @@ class Lowering {
       ? operand.callee
       : [read(this.spillChunks([read(receiver), ...operand.callee], out))];
     return [...fnValue, '.call(', read(receiver), ...(args.length > 0 ? [', ', ...args] : []), ')'];
+  }
+
+  /**
+   * An optional chain that awaits: each link's value in a temp; at an optional link, the rest of
+   * the chain (awaits included) runs only if the value is not null or undefined, else the whole
+   * chain is undefined.
+   */
+  private optionalChain(node: Node, out: Item[]): Chunk[] {
+    const links: Node[] = [];
+    let base: Node = node.expression;
+    while (base.type === 'MemberExpression' || base.type === 'CallExpression') {
+      links.unshift(base);
+      base = base.type === 'MemberExpression' ? base.object : base.callee;
+    }
+    if (base.type === 'Super') return this.unsupported('await inside an optional chain on `super`', node);
+    const result = this.temp();
+    const walk = (index: number, current: Value, receiver: Value | null, items: Item[]): void => {
+      if (index === links.length) {
+        items.push(code([write(result), ' = ', read(current), ';'], [result]));
+        return;
+      }
+      const link = links[index]!;
+      if (link.optional) {
+        const rest: Item[] = [];
+        step(index, current, receiver, rest);
+        items.push(this.ifItem(['(', read(current), ' !== null && ', read(current), ' !== undefined)'], rest, [code([write(result), ' = undefined;'], [result])]));
+        return;
+      }
+      step(index, current, receiver, items);
+    };
+    const step = (index: number, current: Value, receiver: Value | null, items: Item[]): void => {
+      const link = links[index]!;
+      if (link.type === 'MemberExpression') {
+        const access: Chunk[] = link.computed ? ['[', ...this.expr(link.property, items), ']'] : ['.', copy(link.property)];
+        walk(index + 1, this.spillChunks([read(current), ...access], items), current, items);
+        return;
+      }
+      const args = joinArgs(this.args(link.arguments, items));
+      const call: Chunk[] = receiver
+        ? [read(current), '.call(', read(receiver), ...(args.length > 0 ? [', ', ...args] : []), ')']
+        : [read(current), '(', ...args, ')'];
+      walk(index + 1, this.spillChunks(call, items), null, items);
+    };
+    walk(0, this.spillChunks(this.expr(base, out), out), null, out);
+    return [read(result)];
   }
 
   /**
