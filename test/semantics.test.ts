@@ -2272,3 +2272,30 @@ describe('optional chains with awaits', () => {
         log(f?.(await side()), counter.count);
       }`));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('super and new.target in async functions that await', () => {
+  test('super calls and super property reads in class, static and object-literal methods, and arrows inside them', () =>
+    same(`
+      class Base {
+        name = 'base';
+        get who() { return 'getter sees ' + this.name; }
+        greet(x: unknown) { return \`hello \${x} from \${this.name}\`; }
+        static s() { return 'static ' + this.name; }
+      }
+      class Derived extends Base {
+        name = 'derived';
+        async run(x: number) {
+          const before = super.greet(x);
+          await later(0);
+          const after = super.greet(await later(x + 1));
+          const arrow = async () => { await later(0); return super.who; };
+          return [before, after, super.who, await arrow(), new.target];
+        }
+        static async srun() { await later(0); return [super.s(), new.target]; }
+      }
+      const o = { __proto__: { hi() { return 'proto hi ' + (this as any).tag; } }, tag: 'obj', async m() { await later(0); return super.hi(); } } as any;
+      export async function main(log: any) {
+        log(await new Derived().run(1), await Derived.srun(), await o.m());
+      }`));
+});

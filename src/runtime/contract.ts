@@ -15,6 +15,8 @@ export class Continuation {
   state: number;
   /** Result and exception slot indices for `state`: see flags.ts. */
   flags: number;
+  /** The receiver to resume a method that uses `super` with (undefined: resumed with the continuation as `this`). */
+  self: unknown = undefined;
   constructor(state: number, flags: number) {
     this.state = state;
     this.flags = flags;

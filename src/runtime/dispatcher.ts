@@ -41,6 +41,15 @@ function handOver(k: Continuation): void {
   state.resuming = true;
 }
 
+/**
+ * Calls a frame's fast entry to resume it. `this` is the continuation, except for methods that
+ * use `super`, which recorded their receiver (`super.m()` passes the method's own `this`).
+ */
+function resumeFrame(k: Continuation): unknown {
+  const self = k.self;
+  return self === undefined ? k.fn!() : (k.fn as Function).call(self);
+}
+
 /** The leaf suspends: nothing below it in the chain. */
 function beginLeafWait(waitOn: unknown, then: Function | null, kind: typeof WAIT_THENABLE | typeof WAIT_AWAITER): Signal {
   state.head = null;
@@ -188,7 +197,7 @@ class Suspension {
     let returned: unknown;
     handOver(k);
     try {
-      returned = k.fn!();
+      returned = resumeFrame(k);
     } catch (error) {
       state.resuming = false;
       this.head = next;
@@ -386,7 +395,7 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
     let returned: unknown;
     handOver(k);
     try {
-      returned = k.fn!(); // `this` is k, as the fast entry expects
+      returned = resumeFrame(k);
     } catch (error) {
       state.resuming = false;
       value = error;

@@ -157,6 +157,10 @@ class Lowering {
 
   // ---------------------------------------------------------------- entry
 
+  private get isArrow(): boolean {
+    return this.fn.type === 'ArrowFunctionExpression';
+  }
+
   run(): LoweredFunction {
     const fn = this.fn;
     const stateful = this.awaiting.size > 0;
@@ -215,6 +219,8 @@ class Lowering {
       scratch: [...this.scratch],
       renames: this.renames,
       completionReturns: this.completionReturns,
+      // `super` needs the real receiver when the method resumes (see Continuation.self).
+      resumesWithThis: stateful && !this.isArrow && this.scope.superNodes.length > 0,
     };
   }
 
@@ -238,8 +244,7 @@ class Lowering {
         refuse('a `var` written in a loop that awaits');
       }
     }
-    if (this.scope.superNodes.length > 0) this.unsupported('`super` inside an async function that awaits', this.scope.superNodes[0]!);
-    if (this.scope.newTargetNodes.length > 0) this.unsupported('`new.target` inside an async function that awaits', this.scope.newTargetNodes[0]!);
+
   }
 
   // ---------------------------------------------------------------- statements
@@ -853,8 +858,14 @@ class Lowering {
   private call(node: Node, out: Item[]): Chunk[] {
     if (node.optional) return this.unsupported('await inside an optional call', node);
     const callee = node.callee;
-    if (callee.type === 'Super' || (callee.type === 'MemberExpression' && callee.object.type === 'Super')) {
-      return this.unsupported('await inside a `super` call', node);
+    if (callee.type === 'Super') return this.unsupported('await inside a `super(...)` call', node);
+    if (callee.type === 'MemberExpression' && callee.object.type === 'Super') {
+      // super.m(await x): the method is read before the arguments, then called with this
+      // function's `this` (a method using `super` resumes with its receiver as `this`).
+      const access: Chunk[] = callee.computed ? ['[', ...this.spill(this.expr(callee.property, out), callee.property, out), ']'] : ['.', copy(callee.property)];
+      const method = this.spillChunks(['super', ...access], out);
+      const args = joinArgs(this.args(node.arguments, out));
+      return [read(method), '.call(this', ...(args.length > 0 ? [', ', ...args] : []), ')'];
     }
     const operand = this.callOperand(node, out);
     const args = joinArgs(operand.args);

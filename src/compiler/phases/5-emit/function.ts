@@ -51,6 +51,11 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
   if (plan.lowered.thisValue) {
     for (const node of plan.scope.thisNodes) rewrites.add(node, () => context.output.gen(names.this, node.start));
   }
+  // An async function is never called as a constructor: `new.target` is undefined in it (an
+  // arrow's is its enclosing function's, which the arrow keeps natively).
+  if (fn.type !== 'ArrowFunctionExpression') {
+    for (const node of plan.scope.newTargetNodes) rewrites.add(node, () => context.output.gen('undefined', node.start));
+  }
   if (plan.lowered.argumentsValue) {
     for (const node of plan.scope.argumentsNodes) rewrites.add(node, () => context.output.gen(names.arguments, node.start));
   }
@@ -250,6 +255,7 @@ function bodyContext(plan: FunctionPlan, context: EmitContext, classNames: ((sta
     reuse: plan.reuse,
     classFor: classNames ?? (() => ''),
     scratch: new Set<string>(),
+    resumesWithThis: plan.lowered.resumesWithThis,
   };
 }
 

@@ -22,6 +22,8 @@ export interface BodyContext {
   readonly classFor: (state: number) => string;
   /** Scratch locals the sites use, declared by the prologue. */
   readonly scratch: Set<string>;
+  /** Record `this` in the continuation (methods using `super`). */
+  readonly resumesWithThis: boolean;
 }
 
 export class ItemEmitter {
@@ -479,13 +481,15 @@ export class ItemEmitter {
         else if (value && saved.has(value)) args.push(value.name);
         else args.push('undefined');
       }
-      this.gen(`if (${k} === null) ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')}); else { ${k}.state = ${state}; ${k}.flags = ${point.flags}; `);
+      const self = this.context.resumesWithThis ? ` ${k}.self = this;` : '';
+      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${k}.state = ${state}; ${k}.flags = ${point.flags}; `);
       for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${value.name}; `);
       this.gen('} ');
       return;
     }
     const args = point.saved.map((value) => value.name);
     this.gen(`${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')}); `);
+    if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
   }
 }
 
