@@ -131,6 +131,8 @@ function inScopeAt(value: Value, site: SiteItem): boolean {
   if (value.home === 'function' || value.binding === null) return true;
   const scope = value.binding.scope;
   if (site.position < scope.start || site.position >= scope.end) return false;
+  // The iterable of a for-in/for-of is evaluated outside the scope of the loop's bindings.
+  if ((scope.type === 'ForOfStatement' || scope.type === 'ForInStatement') && site.position >= scope.right.start && site.position < scope.right.end) return false;
   const declaredAt = value.binding.refs.find((r) => r.write && !r.nested)?.node.start ?? scope.start;
   return declaredAt < site.position || scope.type !== 'BlockStatement';
 }

@@ -526,7 +526,8 @@ class Lowering {
     if (this.awaits(node.left)) this.unsupported('await inside a for-in/for-of target', node.left);
     const right = this.awaits(node.right) ? this.expr(node.right, out) : [copy(node.right)];
     if (!this.awaits(node.body)) {
-      out.push(code([copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end]));
+      // Only the iterable awaits: the loop stays native, with its labels.
+      out.push(code([...labels.map((l) => `${l}: `), copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end]));
       return;
     }
     const names = this.context.names;
@@ -1022,7 +1023,7 @@ class Lowering {
     // Compound: the target's old value is read before the right side runs.
     const old = this.spillChunks(target.map((c) => (typeof c === 'object' && c.kind === 'ref' ? read(c.value) : c)), out);
     const value = this.expr(node.right, out);
-    return ['(', ...target, ' = ', read(old), ` ${operator.slice(0, -1)} `, ...value, ')'];
+    return ['(', ...target, ' = ', read(old), ` ${operator.slice(0, -1)} (`, ...value, '))'];
   }
 
   /**
