@@ -5,8 +5,9 @@
  *   node --import tsx -e "import('./test/support/generate.ts').then((g) => console.log(g.generateProgram(SEED)))"
  * (the program is run with the prelude of test/support/semantics.ts).
  *
- * The first test leaves out the constructs of known bugs (BUGS.md 18, 20, 21) so that it
- * guards everything else; the second generates everything.
+ * The first test leaves out the constructs of known bugs (BUGS.md 18, 20–23: compound
+ * assignments, awaits in for-of iterables, comma expressions) so that it guards everything
+ * else; the second generates everything.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -30,7 +31,8 @@ async function fuzz(options: GenerateOptions): Promise<void> {
 }
 
 describe('generated programs', () => {
-  test(`${SEEDS} programs, without the constructs of known bugs`, () => fuzz({ compoundAssignments: false, awaitsInIterables: false }));
+  test(`${SEEDS} programs, without the constructs of known bugs`, () =>
+    fuzz({ compoundAssignments: false, awaitsInIterables: false, sequences: false }));
 
-  test(`${SEEDS} programs, everything (compound assignments, awaits in for-of iterables)`, TODO, () => fuzz({}));
+  test(`${SEEDS} programs, everything (compound assignments, awaits in for-of iterables, comma expressions)`, TODO, () => fuzz({}));
 });

@@ -1594,6 +1594,35 @@ describe('miscellaneous', () => {
         for (const attempt of attempts) { try { await attempt(); } catch (e: any) { log(e.message); } }
       }`, { log: ['obj[(k + "y")] is not a function', 'obj[k] is not a function', 'obj[(i + 1)] is not a function'] }));
 
+  test('return of a comma expression', TODO, () =>
+    same(`
+      async function f() { await later(0); return 1, 6; }
+      async function g() { await later(0); return (String('x'), 7); }
+      async function m() { return 1, 10; }
+      const h = async () => (await later(0), 8);
+      export async function main(log: any) {
+        return [await f(), await g(), await m(), await h()];
+      }`, { returns: [6, 7, 10, 8] }));
+
+  test('a comma expression whose first element is an object literal, before an await', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const v = (({ p: 1 }).p, await later(2));
+        return v;
+      }`, { returns: 2 }));
+
+  test('a const read in a branch of its own initialiser that is not taken, in nested loops', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        for (let g = 0; g < 2; g++) {
+          for (const x of [1, 2]) {
+            const d: number = await slow(x === 0 ? d : x);
+            log(d);
+          }
+        }
+        return 'end';
+      }`, { log: [1, 2, 1, 2], returns: 'end' }));
+
   test('assigning to a property of null: the operand is evaluated and awaited first', () =>
     same(`
       export async function main(log: any) {

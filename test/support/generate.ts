@@ -40,6 +40,8 @@ export interface GenerateOptions {
   compoundAssignments?: boolean;
   /** Awaits in the iterable of for-of and for-in loops (default true). */
   awaitsInIterables?: boolean;
+  /** Comma expressions (default true). */
+  sequences?: boolean;
 }
 
 export function generateProgram(seed: number, options: GenerateOptions = {}): string {
@@ -69,7 +71,20 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
   const expr = (scope: Scope, depth: number): string => {
     const leaf = (): string => (scope.vars.length > 0 && chance(0.6) ? pick(scope.vars) : String(int(10)));
     if (depth <= 0) return leaf();
-    switch (int(9)) {
+    const target = (): string | null => (scope.mutable.length > 0 && !scope.inFinally ? pick(scope.mutable) : null);
+    switch (int(15)) {
+      case 9: return `\`\${${expr(scope, depth - 1)}}-\${${expr(scope, depth - 1)}}\`.length`;
+      case 10: return `step(...[${expr(scope, depth - 1)}, ${expr(scope, depth - 1)}])`;
+      case 11: {
+        const v = target();
+        return v ? `(${v} = ${expr(scope, depth - 1)})` : leaf();
+      }
+      case 12: {
+        const v = target();
+        return v ? `(${pick([`${v}++`, `++${v}`, `${v}--`])} + ${expr(scope, depth - 1)})` : leaf();
+      }
+      case 13: return options.sequences ?? true ? `(${expr(scope, depth - 1)}, ${expr(scope, depth - 1)})` : leaf();
+      case 14: return `({ p: ${expr(scope, depth - 1)}, q: ${expr(scope, depth - 1)} }).${pick(['p', 'q'])}`;
       case 0:
       case 1: return awaited(expr(scope, depth - 1), scope);
       case 2: return `(${expr(scope, depth - 1)} ${pick(['+', '-', '*', '%'])} ${expr(scope, depth - 1)})`.replace(/% (\S+)\)$/, '% ($1 || 1))');
@@ -95,7 +110,8 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
   const statement = (scope: Scope, depth: number): string => {
     budget--;
     const canNest = depth > 0 && budget > 0;
-    const choice = int(canNest ? 21 : 8);
+    const choice = int(canNest ? 23 : 8);
+    if (choice === 22) return statement(scope, depth); // (spare)
     switch (choice) {
       case 0:
       case 1: return `log(${JSON.stringify(name('l'))}, ${expr(scope, 2)});`;
@@ -111,7 +127,7 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
         const shadowable = scope.emitted === 0 ? scope.mutable.filter((v) => !scope.local.has(v)) : [];
         const v = shadowable.length > 0 && chance(0.5) ? pick(shadowable) : name('v');
         // The initialiser must not read the name it declares (it would be in its TDZ).
-        const init = expr({ ...scope, vars: scope.vars.filter((x) => x !== v) }, 2);
+        const init = expr({ ...scope, vars: scope.vars.filter((x) => x !== v), mutable: scope.mutable.filter((x) => x !== v) }, 2);
         scope.local.add(v);
         if (!scope.vars.includes(v)) scope.vars.push(v);
         if (!scope.mutable.includes(v)) scope.mutable.push(v);
@@ -181,6 +197,21 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
         return `${label}: { ${first} if (${expr(inner, 1)}) break ${label}; ${statement(inner, depth - 1)} }`;
       }
       case 18: return `log('r', await r(${expr(scope, 1)}, ${1 + int(3)}));`;
+      case 20: {
+        const m = scope.mutable.filter((v) => !scope.inFinally);
+        if (m.length < 2) return `log('no pair');`;
+        const [x, y] = [pick(m), pick(m)];
+        if (x === y) return `[${x}] = [${expr(scope, 2)}];`;
+        return chance(0.5) ? `[${x}, ${y}] = [${expr(scope, 2)}, ${expr(scope, 2)}];` : `({ p: ${x}, q: ${y} } = { p: ${expr(scope, 2)}, q: ${expr(scope, 2)} });`;
+      }
+      case 21: {
+        const [p1, p2] = [name('d'), name('d')];
+        const statement = chance(0.5)
+          ? `const [${p1}, ${p2} = 4] = [${expr(scope, 2)}];`
+          : `const { p: ${p1}, q: ${p2} = 5 } = ${awaited(`({ p: ${expr(scope, 1)} })`, scope)} as any;`;
+        scope.vars.push(p1, p2);
+        return statement;
+      }
       case 19: {
         if (chance(0.5)) {
           const k = name('k');
