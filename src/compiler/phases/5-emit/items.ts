@@ -482,7 +482,9 @@ export class ItemEmitter {
         else args.push('undefined');
       }
       const self = this.context.resumesWithThis ? ` ${k}.self = this;` : '';
-      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${k}.state = ${state}; ${k}.flags = ${point.flags}; `);
+      // With one suspension point, a reused continuation already holds its state and flags.
+      const header = layout.points.length === 1 ? '' : `${k}.state = ${state}; ${k}.flags = ${point.flags}; `;
+      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${header}`);
       for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${value.name}; `);
       this.gen('} ');
       return;
