@@ -2328,3 +2328,31 @@ describe('super and new.target in async functions that await', () => {
         log(await new Derived().run(1), await Derived.srun(), await o.m());
       }`));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('closures over variables that change across awaits (boxed)', () => {
+  test('flags set by callbacks, counters, shorthand properties, parameters, nested activations', () =>
+    same(`
+      export async function main(log: any) {
+        let done = false;
+        setTimeout(() => { done = true; }, 5);
+        let ticks = 0;
+        while (!done) { await later(1); ticks++; }
+        const b = await later('b');
+        const get = () => b;
+        let count = 0;
+        const inc = () => ++count;
+        inc(); await later(0); inc(); count += 10; await slow(0);
+        const { v } = { v: count };
+        const shorthand = () => ({ count });
+        async function counter(start: number) {
+          const bump = () => start++;
+          await later(0); bump(); await later(0); bump();
+          return [start, bump()];
+        }
+        let total = 0;
+        [1, 2].forEach((n) => { total += n; });
+        await later(0);
+        return [ticks > 0, get(), count, inc(), v, shorthand(), await counter(5), await counter(1), total];
+      }`));
+});

@@ -107,6 +107,8 @@ class Lowering {
   private readonly jumps: Jump[];
 
   private readonly renamed = new Map<Binding, string>();
+  /** Variables kept in a box `{ v }` (see checkSupported). */
+  private readonly boxed = new Set<Binding>();
   private readonly renames = new Map<Node, string>();
 
   /**
@@ -197,6 +199,13 @@ class Lowering {
     if (this.thisValue) entryValues.push(this.thisValue);
     if (this.argumentsValue) entryValues.push(this.argumentsValue);
 
+    for (const param of fn.params) {
+      const ref = param.type === 'Identifier' ? this.scope.referenceAt.get(param) : undefined;
+      if (ref && this.boxed.has(ref.binding)) {
+        const value = this.valueOf(ref.binding);
+        body.push(code([write(value), ' = { v: ', read(value), ' };'], [value]));
+      }
+    }
     if (fn.body.type === 'BlockStatement') {
       this.lowerList(fn.body.body, body);
     } else if (this.awaits(fn.body)) {
@@ -219,32 +228,55 @@ class Lowering {
       scratch: [...this.scratch],
       renames: this.renames,
       completionReturns: this.completionReturns,
+      boxed: this.boxed,
       // `super` needs the real receiver when the method resumes (see Continuation.self).
       resumesWithThis: stateful && !this.isArrow && this.scope.superNodes.length > 0,
     };
   }
 
   /** What this version refuses, with the construct named (issue 3 of the roadmap adds them). */
+  /**
+   * A closure keeps the bindings of the activation that created it, while a resumed activation
+   * restores its own copies: a captured variable that can change once a closure may have seen it
+   * (reassigned, or initialised after an await that follows the closure) lives in a box, which
+   * the continuation saves like any value, so that the closure and every activation share it.
+   * Only variables whose scope holds an await need it.
+   */
   private checkSupported(): void {
-    // A closure keeps the binding of the activation that created it, while a resumed activation
-    // has its own copy: a captured binding must not change once a closure may have seen it.
     const loops: Node[] = [];
     for (const node of this.awaiting) if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type)) loops.push(node);
+    const shorthand = shorthandValues(this.fn);
+    const declaredBy = declarationSites(this.fn);
+    const statementEnd = statementEnds(this.fn);
     for (const binding of this.scope.bindings) {
       if (!binding.captured) continue;
-      const closure = binding.refs.find((r) => r.nested)!;
-      const refuse = (why: string): never => {
-        throw new UnsupportedAt(`a closure that captures '${binding.name}', ${why}, inside an async function that awaits is not supported yet by reawait`, closure.node.start);
-      };
-      if (binding.reassigned) refuse('which is reassigned');
-      const writes = binding.refs.filter((r) => r.write && !r.nested).map((r) => r.node.start);
+      if (binding.scope !== this.fn && !this.awaiting.has(binding.scope)) continue; // no await while it lives
+      // A write takes effect when its statement has run (`const b = await p` writes after the await).
+      const writes = binding.refs.filter((r) => r.write && !r.nested).map((r) => statementEnd.get(r.node) ?? r.node.start);
       const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => r.node.start));
-      if (writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w))) refuse('which is initialised after an await that follows the closure');
-      if ((binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end))) {
-        refuse('a `var` written in a loop that awaits');
+      const changesAfterClosure = writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w));
+      const varInLoop = (binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end));
+      if (!binding.reassigned && !changesAfterClosure && !varInLoop) continue;
+      const declaration = binding.refs.find((r) => declaredBy.has(r.node));
+      const site = declaration ? declaredBy.get(declaration.node)! : null;
+      const closure = binding.refs.find((r) => r.nested)!;
+      if (declaration && firstClosure < declaration.node.start) {
+        // The box is made by the declaration: a closure created before it captured nothing yet.
+        throw new UnsupportedAt(`a closure that captures '${binding.name}' before its declaration, which follows an await, is not supported yet by reawait`, closure.node.start);
+      }
+      if (site !== 'let' && site !== 'const' && site !== 'param') {
+        throw new UnsupportedAt(
+          `a closure that captures '${binding.name}' (a ${binding.kind === 'var' ? '`var`' : site ?? binding.kind} that changes after an await) is not supported yet by reawait`,
+          closure.node.start,
+        );
+      }
+      this.boxed.add(binding);
+      const name = this.renamed.get(binding) ?? binding.name;
+      for (const ref of binding.refs) {
+        if (ref.node === declaration!.node) continue;
+        this.renames.set(ref.node, shorthand.has(ref.node) ? `${binding.name}: ${name}.v` : `${name}.v`);
       }
     }
-
   }
 
   // ---------------------------------------------------------------- statements
@@ -408,6 +440,8 @@ class Lowering {
       const ref = this.scope.referenceAt.get(id);
       if (ref) declared.push(this.valueOf(ref.binding));
     }
+    const ref = target.type === 'Identifier' ? this.scope.referenceAt.get(target) : undefined;
+    if (ref && this.boxed.has(ref.binding)) init = ['{ v: ', ...(init ?? ['undefined']), ' }'];
     out.push({ kind: 'decl', keyword, target: [copy(target)], declared, isPattern: target.type !== 'Identifier', init, ...NO_STATES });
   }
 
@@ -710,7 +744,8 @@ class Lowering {
         return this.assignment(node, out);
       case 'SequenceExpression': {
         const last = lastIndexWhere(node.expressions, (e: Node) => this.awaits(e));
-        node.expressions.slice(0, last).forEach((e: Node) => out.push(code([...this.expr(e, out), ';'])));
+        // `void (...)`: an operand may start with `{` or `function`, and no statement may run into it.
+        node.expressions.slice(0, last).forEach((e: Node) => out.push(code(['void (', ...this.expr(e, out), ');'])));
         const tail = node.expressions.slice(last + 1).map((e: Node) => copy(e));
         const value = this.expr(node.expressions[last], out);
         return tail.length === 0 ? value : ['(', ...value, ...tail.flatMap((c: Chunk) => [', ', c]), ')'];
@@ -1177,6 +1212,51 @@ function calleeText(text: string, callee: Node): string {
     }
   };
   return render(callee);
+}
+
+/**
+ * How each binding identifier of a function is declared: a plain `let`/`const`/`var` declarator,
+ * a simple parameter, or something else (a pattern, a loop head, a catch clause, a class or a
+ * function declaration), which boxing does not handle yet.
+ */
+function declarationSites(fn: Node): Map<Node, string> {
+  const sites = new Map<Node, string>();
+  for (const param of fn.params) {
+    if (param.type === 'Identifier') sites.set(param, 'param');
+    else for (const id of identifiersOf(param)) sites.set(id, 'parameter pattern');
+  }
+  const visit = (node: Node, parent: Node | null): void => {
+    if (node !== fn && isFunction(node)) {
+      if (node.type === 'FunctionDeclaration' && node.id) sites.set(node.id, 'function declaration');
+      return;
+    }
+    if (node.type === 'VariableDeclaration') {
+      const inHead = parent !== null && /^For(In|Of)?Statement$/.test(parent.type) && (parent.init === node || parent.left === node);
+      for (const d of node.declarations) {
+        for (const id of identifiersOf(d.id)) sites.set(id, inHead ? 'loop variable' : d.id.type !== 'Identifier' ? 'destructured variable' : node.kind);
+      }
+    } else if (node.type === 'CatchClause' && node.param) {
+      for (const id of identifiersOf(node.param)) sites.set(id, 'catch parameter');
+    } else if (node.type === 'ClassDeclaration' && node.id) {
+      sites.set(node.id, 'class');
+    }
+    for (const child of childrenOf(node)) visit(child, node);
+  };
+  visit(fn.body, fn);
+  return sites;
+}
+
+/** For each identifier of a function (not of nested functions), where its statement ends. */
+function statementEnds(fn: Node): Map<Node, number> {
+  const ends = new Map<Node, number>();
+  const visit = (node: Node, end: number): void => {
+    if (node !== fn && isFunction(node)) return;
+    const here = /(Statement|Declaration)$/.test(node.type) && node.type !== 'FunctionDeclaration' ? node.end : end;
+    if (node.type === 'Identifier') ends.set(node, here);
+    for (const child of childrenOf(node)) visit(child, here);
+  };
+  visit(fn.body, fn.body.end);
+  return ends;
 }
 
 /** Identifiers that are the value of a shorthand property (`{ x }`), in objects and patterns. */

@@ -368,6 +368,10 @@ class CfgBuilder {
       for (const ref of this.referencesIn(chunk.start, chunk.end)) {
         const value = this.valueOf.get(ref.binding);
         if (value === undefined) continue;
+        if (this.lowered.boxed.has(ref.binding)) {
+          node.reads.add(value.id); // reading or writing `x.v` reads the box
+          continue;
+        }
         if (ref.read || ref.nested) node.reads.add(value.id);
         if (ref.write && !ref.nested) node.mayWrite.add(value.id);
       }

@@ -78,9 +78,10 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     if (jump.kind === 'return' && jump.node.argument && mayBeThenable(jump.node.argument)) {
       const node = jump.node;
       rewrites.add(node, () => {
-        context.output.gen(`return ${names.runtime('ret')}(`, node.start);
+        // Parenthesised: the argument may be a comma expression.
+        context.output.gen(`return ${names.runtime('ret')}((`, node.start);
         rewrites.copy(node.argument.start, node.argument.end);
-        context.output.gen(')');
+        context.output.gen('))');
         rewrites.copy(node.argument.end, node.end);
       });
     }
