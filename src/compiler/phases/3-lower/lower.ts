@@ -720,8 +720,19 @@ class Lowering {
     out.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
     out.push(...this.lowerBlock(node.finalizer));
     out.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
+    out.push(this.returnIfPending(pending));
+  }
+
+  /** `if (kind === 2) return value;` (or, nested, record it in the enclosing completion): conditional, so its writes are only possible. */
+  private returnIfPending(pending: FinallyCompletion): CodeItem {
     const returned = this.returnItem([read(pending.value)]);
-    out.push({ ...returned, chunks: ['if (', read(pending.kind), ' === 2) { ', ...returned.chunks, ' }'] });
+    const also = returned.completion ? [...returned.mustWrite, ...returned.completion.also] : [];
+    return {
+      ...returned,
+      chunks: ['if (', read(pending.kind), ' === 2) { ', ...returned.chunks, ' }'],
+      mustWrite: [],
+      completion: returned.completion ? { label: returned.completion.label, also } : null,
+    };
   }
 
   // ---------------------------------------------------------------- expressions
@@ -845,8 +856,7 @@ class Lowering {
     outer.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
     this.pushSite([`${names.runtime('asyncClose')}(`, read(iterator), ', ', read(pending.kind), ' === 1)'], null, outer, false, node.start);
     outer.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
-    const returned = this.returnItem([read(pending.value)]);
-    outer.push({ ...returned, chunks: ['if (', read(pending.kind), ' === 2) { ', ...returned.chunks, ' }'] });
+    outer.push(this.returnIfPending(pending));
     out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
   }
 
