@@ -68,10 +68,10 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
       // Inside a try whose finally awaits: record the completion and leave to the finally.
       const node = jump.node;
       rewrites.add(node, () => {
-        context.output.gen(`{ ${completion.value.name} = `, node.start);
+        context.output.gen(`{ ${completion.value.name} = (`, node.start);
         if (node.argument) rewrites.copy(node.argument.start, node.argument.end);
         else context.output.gen('undefined');
-        context.output.gen(`; ${completion.kind.name} = 2; break ${completion.label}; }`);
+        context.output.gen(`); ${completion.kind.name} = 2; break ${completion.label}; }`);
       });
       continue;
     }
