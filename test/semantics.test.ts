@@ -57,7 +57,7 @@ describe('blocks and declarations', () => {
         return [a, b, c, d, e, f, g, h];
       }`, { returns: [1, 2, 3, 6, 'e', 6, 7, 8] }));
 
-  test('a var declared without initialiser, assigned from an await, survives a later suspension', TODO, () =>
+  test('a var declared without initialiser, assigned from an await, survives a later suspension', () =>
     same(`
       export async function main(log: any) {
         var e;
@@ -95,7 +95,7 @@ describe('blocks and declarations', () => {
         return [a, b, o.q];
       }`, { returns: [2, 3, 4] }));
 
-  test('shadowing in nested blocks across awaits', TODO, () =>
+  test('shadowing in nested blocks across awaits', () =>
     same(`
       export async function main(log: any) {
         let x = 'outer';
@@ -144,7 +144,7 @@ describe('blocks and declarations', () => {
         return x;
       }`, { log: ["Cannot access 'x' before initialization", 'inner'], returns: 'outer' }));
 
-  test('shadowing: a shadowed binding live across an await in the inner block (minimal)', TODO, () =>
+  test('shadowing: a shadowed binding live across an await in the inner block (minimal)', () =>
     same(`
       export async function main(log: any) {
         let x = 'outer';
@@ -379,7 +379,7 @@ describe('for-of', () => {
       'r.iterator', ['r.next', 0], ['r.next', 1], 'r.return', ['first', 5],
     ],
     returns: 'ok',
-  }, true);
+  });
 
   bothWays('return() called when the body throws after an await; the error propagates', ITERABLE + `
       export async function main(log: any) {
@@ -392,7 +392,7 @@ describe('for-of', () => {
         try {
           for (const x of logged(log, [1, 2, 3], 'rej')) { log(await WAIT(x)); await boom('rejected ' + x); }
         } catch (e: any) { log('caught', e.message); }
-      }`, {}, true);
+      }`, {});
 
   bothWays('errors of return() on break propagate; on throw the original error wins', `
       function bad(log: any, kind: string) {
@@ -409,7 +409,7 @@ describe('for-of', () => {
           try { for (const x of bad(log, kind) as any) { await WAIT(x); throw new Error('body'); } }
           catch (e: any) { log('caught', kind, e.message); }
         }
-      }`, {}, true);
+      }`, {});
 
   bothWays('an error from next() does not call return()', `
       export async function main(log: any) {
@@ -419,7 +419,7 @@ describe('for-of', () => {
         }; } };
         try { for (const x of it) log('x', await WAIT(x)); } catch (e: any) { log('caught', e.message); }
         try { for (const x of 5 as any) await WAIT(x); } catch (e: any) { log('not iterable', e.name); }
-      }`, { log: [['x', 0], ['x', 1], ['caught', 'next failed'], ['not iterable', 'TypeError']] }, true);
+      }`, { log: [['x', 0], ['x', 1], ['caught', 'next failed'], ['not iterable', 'TypeError']] });
 
   bothWays('labelled break/continue out of nested for-of closes the inner iterators', ITERABLE + `
       export async function main(log: any) {
@@ -432,7 +432,7 @@ describe('for-of', () => {
           }
         }
         log('end');
-      }`, {}, true);
+      }`, {});
 
   bothWays('return inside for-of inside try/finally: return() then finally', ITERABLE + `
       async function f(log: any) {
@@ -442,7 +442,7 @@ describe('for-of', () => {
         return 'end';
       }
       export async function main(log: any) { log(await f(log)); }`,
-  { log: ['it.iterator', ['it.next', 0], ['it.next', 1], 'it.return', 'finally', 'returned 2'] }, true);
+  { log: ['it.iterator', ['it.next', 0], ['it.next', 1], 'it.return', 'finally', 'returned 2'] });
 
   bothWays('break out of a switch inside for-of does not close the iterator', ITERABLE + `
       export async function main(log: any) {
@@ -450,7 +450,7 @@ describe('for-of', () => {
           switch (x) { case 1: await WAIT(0); log('one'); break; default: log('other'); }
           log('after switch', x);
         }
-      }`, {}, true);
+      }`, {});
 
   test('destructuring and assignment targets in the head', () =>
     same(`
@@ -470,9 +470,9 @@ describe('for-of', () => {
         const m = new Map([['a', 1], ['b', 2]]);
         for (const [k, v] of m) { await WAIT(0); m.set(k + k, v); if (m.size > 5) break; log(k); }
         return [...m.keys()];
-      }`, { log: [['g', 1], ['g', 2], 'gen finally', 'a', 'b', 'aa'] }, true);
+      }`, { log: [['g', 1], ['g', 2], 'gen finally', 'a', 'b', 'aa'] });
 
-  test('a for-of whose iterable awaits (body does not), inside another loop', TODO, () =>
+  test('a for-of whose iterable awaits (body does not), inside another loop', () =>
     same(`
       export async function main(log: any) {
         let b = 2;
@@ -484,7 +484,7 @@ describe('for-of', () => {
         return b;
       }`, { returns: 10 }));
 
-  test('a labelled for-of or for-in whose iterable awaits (body does not)', TODO, () =>
+  test('a labelled for-of or for-in whose iterable awaits (body does not)', () =>
     same(`
       export async function main(log: any) {
         L: for (const x of [1, await later(2), 3]) { if (x === 2) continue L; log(x); }
@@ -500,7 +500,7 @@ describe('for-of', () => {
         return fns.map((f) => f());
       }`, { returns: ['a', 'b', 'c'] }));
 
-  test('an iterator is not closed at a suspension of the loop body (minimal)', TODO, () =>
+  test('an iterator is not closed at a suspension of the loop body (minimal)', () =>
     same(`
       export async function main(log: any) {
         const it = { i: 0, [Symbol.iterator]() { return this; }, next() { return { value: this.i++, done: this.i > 2 }; }, return() { log('return'); return {}; } };
@@ -581,7 +581,7 @@ describe('while and do-while', () => {
         return [i, tests, k];
       }`, { returns: [6, 6, 10] }));
 
-  test('do-while: a labelled continue targeting a do-while whose test awaits', TODO, () =>
+  test('do-while: a labelled continue targeting a do-while whose test awaits', () =>
     same(`
       export async function main(log: any) {
         let n = 0;
@@ -741,7 +741,7 @@ describe('throw', () => {
         }
       }`));
 
-  test('a synchronous throw before the first await rejects the task, it does not throw at the call', TODO, () =>
+  test('a synchronous throw before the first await rejects the task, it does not throw at the call', () =>
     same(`
       async function f(x: number) { if (x) throw new Error('early'); await later(0); return 1; }
       export async function main(log: any) {
@@ -750,7 +750,7 @@ describe('throw', () => {
         try { await p; } catch (e: any) { log('rejected', e.message); }
       }`, { log: [['call returned', true], ['rejected', 'early']] }));
 
-  test('awaiting an already failed Task does not leave an unhandled rejection (minimal)', TODO, () =>
+  test('awaiting an already failed Task does not leave an unhandled rejection (minimal)', () =>
     same(`
       export async function main(log: any) {
         const t = quickFail('failed');
@@ -884,9 +884,9 @@ describe('try / catch / finally', () => {
       'finally after return', 'ret', 'finally after throw', ['caught', 'thr'], ['finally', 0], ['finally', 1],
       ['normal', 1], 'finally normal', 'inner finally', ['outer caught', 'inner'],
     ],
-  }, true);
+  });
 
-  test('finally does not run when the try block suspends (minimal)', TODO, () =>
+  test('finally does not run when the try block suspends (minimal)', () =>
     same(`
       export async function main(log: any) {
         try { await later(0); log('resumed'); } finally { log('finally'); }
@@ -900,7 +900,7 @@ describe('try / catch / finally', () => {
       export async function main(log: any) {
         log(await a(log), await b(), await c());
         try { await d(); } catch (e: any) { log(e.message); }
-      }`, { log: [['finally', 99], [2, 'finally', 'swallowed'], 'from finally'] }, true);
+      }`, { log: [['finally', 99], [2, 'finally', 'swallowed'], 'from finally'] });
 
   test('errors thrown after resumption are caught by an outer try in a caller', () =>
     same(`
@@ -940,7 +940,7 @@ describe('try / catch / finally', () => {
           log('outer', e.message);
         } finally { log('outer finally'); }
         try { await WAIT(0); } catch { log('never'); } finally { log('last finally'); }
-      }`, { log: [['inner', 'SyntaxError'], 'inner finally', ['outer', 'from inner catch'], 'outer finally', 'last finally'] }, true);
+      }`, { log: [['inner', 'SyntaxError'], 'inner finally', ['outer', 'from inner catch'], 'outer finally', 'last finally'] });
 
   test('the catch variable and variables assigned in try survive awaits', () =>
     same(`
@@ -1060,7 +1060,7 @@ describe('await operands: order of evaluation', () => {
         log(n);
       }`, { log: [['shared', 11], ['x', 6], ['o.p', 11], ['arr', [3, 2], 1], 'abc', 15] }));
 
-  test('compound assignment whose right-hand side has lower precedence than the operator', TODO, () =>
+  test('compound assignment whose right-hand side has lower precedence than the operator', () =>
     same(`
       export async function main(log: any) {
         let b = 2;
@@ -1286,7 +1286,7 @@ describe('this and arguments', () => {
         try { await add(1); } catch (e: any) { log('detached', e.name); }
       }`));
 
-  test('an async arrow class field using this after an await', TODO, () =>
+  test('an async arrow class field using this after an await', () =>
     same(`
       class C {
         name = 'c';
@@ -1298,7 +1298,7 @@ describe('this and arguments', () => {
         return [await c.handler(1), await detached(2)];
       }`, { returns: ['c1', 'c2'] }));
 
-  test('an async arrow inside a plain function using this and arguments after an await', TODO, () =>
+  test('an async arrow inside a plain function using this and arguments after an await', () =>
     same(`
       function outer(this: any, ...args: unknown[]) { return async () => { await later(0); return [this.name, arguments.length]; }; }
       export async function main(log: any) {
@@ -1394,7 +1394,7 @@ describe('async arrows and function expressions', () => {
         try { await p; } catch (e: any) { log(e.message); }
       }`, { log: [10, [1, 2], 'in callback 1'] }));
 
-  test('a closure over a parameter that is never reassigned', TODO, () =>
+  test('a closure over a parameter that is never reassigned', () =>
     same(`
       async function f(x: number) { const g = () => x * 2; await later(0); return g(); }
       export async function main(log: any) { return f(21); }`, { returns: 42 }));
@@ -1556,7 +1556,7 @@ describe('thenables and promises', () => {
 
 // ------------------------------------------------------------------------------------------
 describe('miscellaneous', () => {
-  test('a comma expression as the operand of await or as an argument of an awaited call', TODO, () =>
+  test('a comma expression as the operand of await or as an argument of an awaited call', () =>
     same(`
       export async function main(log: any) {
         const a = await (0, later('a'));
@@ -1565,7 +1565,7 @@ describe('miscellaneous', () => {
         return [a, b, c];
       }`, { log: ['first'], returns: ['a', 'b', 'c'] }));
 
-  test('TypeError messages for calling what is not a function, with awaited arguments', TODO, () =>
+  test('TypeError messages for calling what is not a function, with awaited arguments', () =>
     same(`
       export async function main(log: any) {
         const obj: any = { a: { b: 1 } };
@@ -1582,7 +1582,7 @@ describe('miscellaneous', () => {
         for (const attempt of attempts) { try { await attempt(); log('no error'); } catch (e: any) { log(e.name, e.message); } }
       }`));
 
-  test('TypeError messages for calls through computed keys that are expressions', TODO, () =>
+  test('TypeError messages for calls through computed keys that are expressions', () =>
     same(`
       export async function main(log: any) {
         const obj: any = {}; const k = 'zz'; const i = 0;
@@ -1594,7 +1594,7 @@ describe('miscellaneous', () => {
         for (const attempt of attempts) { try { await attempt(); } catch (e: any) { log(e.message); } }
       }`, { log: ['obj[(k + "y")] is not a function', 'obj[k] is not a function', 'obj[(i + 1)] is not a function'] }));
 
-  test('return of a comma expression', TODO, () =>
+  test('return of a comma expression', () =>
     same(`
       async function f() { await later(0); return 1, 6; }
       async function g() { await later(0); return (String('x'), 7); }
@@ -1604,7 +1604,7 @@ describe('miscellaneous', () => {
         return [await f(), await g(), await m(), await h()];
       }`, { returns: [6, 7, 10, 8] }));
 
-  test('a comma expression whose first element is an object literal, before an await', TODO, () =>
+  test('a comma expression whose first element is an object literal, before an await', () =>
     same(`
       export async function main(log: any) {
         const v = (({ p: 1 }).p, await later(2));
@@ -1656,7 +1656,7 @@ describe('miscellaneous', () => {
         log(n, o, p, q, r, s, t, u, v, w);
       }`));
 
-  test('vars without initialiser assigned from awaits in every form survive a later suspension', TODO, () =>
+  test('vars without initialiser assigned from awaits in every form survive a later suspension', () =>
     same(`
       export async function main(log: any) {
         var vn, vo, vp, vq, vr;
@@ -1798,7 +1798,7 @@ describe('miscellaneous', () => {
         }
       }`));
 
-  test('an async method of an object literal overridden by a later property of the same key', TODO, () =>
+  test('an async method of an object literal overridden by a later property of the same key', () =>
     same(`
       export async function main(log: any) {
         const o1: any = { async m() { await later(0); return 'async'; }, m: 5 };
@@ -1808,7 +1808,7 @@ describe('miscellaneous', () => {
         log(o3.m);
       }`, { log: [['number', true, 'spread'], 'getter'] }));
 
-  test('an async class method overridden by a later method of the same name (JavaScript)', TODO, () =>
+  test('an async class method overridden by a later method of the same name (JavaScript)', () =>
     same(`
       class C { async m() { await later(0); return 'async'; } m() { return 'plain'; } }
       class D { async m() { await later(0); return 'async'; } get m() { return 'getter'; } }
@@ -1890,7 +1890,7 @@ describe('the runtime from programs: Task, yieldNow, the documented timing', () 
         log(await Task.fromResult('from result'));
       }`, { log: ['microtask', 'after yieldNow', 'from result'] }));
 
-  test('Task.fromResult of a promise: await gives the promise\'s value', TODO, () =>
+  test('Task.fromResult of a promise: await gives the promise\'s value', () =>
     same(RUNTIME + `
       export async function main(log: any) {
         return await Task.fromResult(later('the value'));
@@ -1918,7 +1918,7 @@ describe('the runtime from programs: Task, yieldNow, the documented timing', () 
         log('after a real suspension');
       }`, { log: ['after await 0', 'after await quick', 'microtask', 'after a real suspension'], outcome: { returned: undefined } }));
 
-  test('awaiting Task.fromError throws at the await, and leaves no unhandled rejection', TODO, () =>
+  test('awaiting Task.fromError throws at the await, and leaves no unhandled rejection', () =>
     same(RUNTIME + `
       export async function main(log: any) {
         try { await Task.fromError(new Error('from error')); } catch (e: any) { log(e.message); }
