@@ -118,6 +118,21 @@ describe('unsupported constructs are refused with their position', () => {
       names: /closure that captures 'count' \(a `var` that changes after an await\)/,
     }));
 
+  test('a function declaration (hoisted above an await) capturing a variable declared after the await', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<number>) {',
+        '  {',
+        '    const x = await p;',
+        '    function decl() { return x; }',
+        '    return decl();',
+        '  }',
+        '}',
+      ].join('\n'),
+      marker: 'x; }',
+      names: /closure that captures 'x' before its declaration/,
+    }));
+
   test('a closure created before the declaration it captures, which follows an await', () =>
     refuse({
       source: [

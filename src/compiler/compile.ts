@@ -121,20 +121,23 @@ export function analyzeLayout(lowered: LoweredFunction, scope: ReturnType<typeof
   const cfg = buildCfg(lowered, scope, jumps);
   const live = liveAtSuspensions(cfg, liveness(cfg));
   // A value can only be saved where its binding is in scope.
-  for (const [site, set] of live) for (const id of set.toArray()) if (!inScopeAt(lowered.values[id]!, site)) set.delete(id);
+  for (const [site, set] of live) for (const id of set.toArray()) if (!inScopeAt(lowered, lowered.values[id]!, site)) set.delete(id);
   const defaults = atDefault(cfg, maybeAssigned(cfg), live);
   const preserved = preservedAtSuspensions(cfg, live, defaults);
   return buildLayout(lowered, { live, defaults, preserved });
 }
 
-function inScopeAt(value: Value, site: SiteItem): boolean {
+function inScopeAt(lowered: LoweredFunction, value: Value, site: SiteItem): boolean {
   if (value.home === 'function' || value.binding === null) return true;
   const scope = value.binding.scope;
   if (site.position < scope.start || site.position >= scope.end) return false;
   // The iterable of a for-in/for-of is evaluated outside the scope of the loop's bindings.
   if ((scope.type === 'ForOfStatement' || scope.type === 'ForInStatement') && site.position >= scope.right.start && site.position < scope.right.end) return false;
-  const declaredAt = value.binding.refs.find((r) => r.write && !r.nested)?.node.start ?? scope.start;
-  return declaredAt < site.position || scope.type !== 'BlockStatement';
+  // Before its declaration completes, a let/const/class is in its dead zone (in a loop, an await
+  // before the declaration can see it only through edges that never read it).
+  const kind = value.binding.kind;
+  if (kind !== 'let' && kind !== 'const' && kind !== 'class') return true;
+  return (lowered.initialisedAt.get(value.binding) ?? scope.start) <= site.position;
 }
 
 function runtimeBinding(names: Names, options: CompileOptions): string {

@@ -42,10 +42,13 @@ export interface GenerateOptions {
   awaitsInIterables?: boolean;
   /** Comma expressions (default true). */
   sequences?: boolean;
+  /** Awaits in finally blocks, for await, awaits in case tests, optional chains and tagged templates with awaits (default true). */
+  newFeatures?: boolean;
 }
 
 export function generateProgram(seed: number, options: GenerateOptions = {}): string {
   const compound = options.compoundAssignments ?? true;
+  const newFeatures = options.newFeatures ?? true;
   const iterableScope = (scope: Scope): Scope => (options.awaitsInIterables ?? true ? scope : { ...scope, inFinally: true });
   const rnd = random(seed);
   const int = (n: number): number => Math.floor(rnd() * n);
@@ -72,7 +75,10 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
     const leaf = (): string => (scope.vars.length > 0 && chance(0.6) ? pick(scope.vars) : String(int(10)));
     if (depth <= 0) return leaf();
     const target = (): string | null => (scope.mutable.length > 0 && !scope.inFinally ? pick(scope.mutable) : null);
-    switch (int(15)) {
+    switch (int(newFeatures ? 18 : 15)) {
+      case 15: return `(maybe(${expr(scope, depth - 1)})?.f(${expr(scope, depth - 1)}) ?? ${expr(scope, depth - 1)})`;
+      case 16: return `(maybe(${expr(scope, depth - 1)})?.[${pick([`'p'`, `'q'`])}] ?? ${expr(scope, depth - 1)})`;
+      case 17: return `tg\`<\${${expr(scope, depth - 1)}}|\${${expr(scope, depth - 1)}}>\``;
       case 9: return `\`\${${expr(scope, depth - 1)}}-\${${expr(scope, depth - 1)}}\`.length`;
       case 10: return `step(...[${expr(scope, depth - 1)}, ${expr(scope, depth - 1)}])`;
       case 11: {
@@ -111,7 +117,6 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
     budget--;
     const canNest = depth > 0 && budget > 0;
     const choice = int(canNest ? 23 : 8);
-    if (choice === 22) return statement(scope, depth); // (spare)
     switch (choice) {
       case 0:
       case 1: return `log(${JSON.stringify(name('l'))}, ${expr(scope, 2)});`;
@@ -178,7 +183,8 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
       case 14: {
         const inner: Scope = { ...scope, inSwitch: true, loopDepth: scope.loopDepth + 1 };
         // `loopDepth + 1`: a plain `break` is allowed (it leaves the switch); `continue` is not generated.
-        const cases = [0, 1, 2].map((n) => `case ${n}: ${block(inner, depth - 1)} ${chance(0.5) ? 'break;' : ''}`);
+        const test = (n: number): string => (newFeatures && chance(0.3) ? awaited(String(n), scope) : String(n));
+        const cases = [0, 1, 2].map((n) => `case ${test(n)}: ${block(inner, depth - 1)} ${chance(0.5) ? 'break;' : ''}`);
         const at = int(4);
         cases.splice(at, 0, `default: ${block(inner, depth - 1)}`);
         return `switch (${expr(scope, 2)} % 4) { ${cases.join(' ')} }`;
@@ -186,6 +192,12 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
       case 15:
       case 16: {
         const e = name('e');
+        if (newFeatures && !scope.inFinally && chance(0.4)) {
+          // A finally that awaits: nothing may break or continue out of the try (refused for now).
+          const closed: Scope = { ...scope, loopDepth: 0, labels: [], inSwitch: false };
+          const handler = chance(0.6) ? ` catch (${e}: any) { log('caught', ${e} instanceof Error ? ${e}.message : ${e}); ${chance(0.5) ? statement(child(closed), depth - 1) : ''} }` : '';
+          return `try ${block(closed, depth - 1)}${handler} finally { log(${JSON.stringify(name('fin'))}, ${awaited(expr(closed, 1), closed)}); ${statement({ ...child(closed), loopDepth: 0, labels: [] }, 0)} }`;
+        }
         const handler = chance(0.8) ? ` catch (${e}: any) { log('caught', ${e} instanceof Error ? ${e}.message : ${e}); ${chance(0.5) ? statement(child(scope), depth - 1) : ''} }` : '';
         const finalizer = !handler || chance(0.5) ? ` finally { log(${JSON.stringify(name('fin'))}); ${chance(0.3) ? statement({ ...child(scope), inFinally: true, loopDepth: 0, labels: [] }, 0) : ''} }` : '';
         return `try ${block(scope, depth - 1)}${handler}${finalizer}`;
@@ -197,6 +209,14 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
         return `${label}: { ${first} if (${expr(inner, 1)}) break ${label}; ${statement(inner, depth - 1)} }`;
       }
       case 18: return `log('r', await r(${expr(scope, 1)}, ${1 + int(3)}));`;
+      case 22: {
+        if (!newFeatures || scope.inFinally) return `log('no for await');`;
+        const x = name('x');
+        // No jumps from the body to enclosing statements (refused for now).
+        const inner: Scope = { ...scope, loopDepth: 1, labels: [], inSwitch: false };
+        const iterable = chance(0.5) ? `[${expr(scope, 1)}, later(${expr(scope, 1)})]` : `agen(log, ${1 + int(3)})`;
+        return `for await (const ${x} of ${iterable}) ${block({ ...inner, vars: [...inner.vars, x] }, depth - 1)}`;
+      }
       case 20: {
         const m = scope.mutable.filter((v) => !scope.inFinally);
         if (m.length < 2) return `log('no pair');`;
@@ -236,6 +256,11 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
       return { [Symbol.iterator]() { return { next() { return i < n ? { value: i++, done: false } : { value: undefined, done: true }; }, return() { log('closed'); return {}; } }; } };
     }
     const o: any = { p: 1, q: 2 };
+    const maybe = (n: any) => (typeof n === 'number' && n % 2 ? { p: n, q: n + 1, f(x: any) { return typeof x === 'number' ? (x + this.p) % 10 : 0; } } : null);
+    const tg = (s: TemplateStringsArray, ...v: any[]) => v.reduce((a: number, b: any) => (a + (typeof b === 'number' ? b : 0)) % 10, s.length);
+    async function* agen(log: any, n: number) {
+      try { for (let i = 0; i < n; i++) yield await later(i); } finally { log('agen closed'); }
+    }
     const key = (n: any) => (typeof n === 'number' && n % 2 ? 'p' : 'q');
     const step = (x: any, y: any) => (typeof x === 'number' && typeof y === 'number' ? (x * 3 + y) % 11 : 0);
     async function h(n: any) {

@@ -188,6 +188,8 @@ export interface LoweredFunction {
   readonly renames: Map<Node, string>;
   /** `return` statements inside a `try` whose `finally` awaits: they record a completion instead. */
   readonly completionReturns: Map<Node, FinallyCompletion>;
+  /** Where each binding's declaration completes: a block-scoped value is in its dead zone before. */
+  readonly initialisedAt: ReadonlyMap<Binding, number>;
   /** Variables kept in a box `{ v }`: every use reads the box (see lower.ts, checkSupported). */
   readonly boxed: ReadonlySet<Binding>;
   /** The continuation records `this` and the dispatcher resumes with it (methods using `super`). */

@@ -159,6 +159,17 @@ class Lowering {
 
   // ---------------------------------------------------------------- entry
 
+  /** Where each binding's declaration completes (`const d = await x` initialises d after the await). */
+  private initialisedAt(): Map<Binding, number> {
+    const ends = statementEnds(this.fn);
+    const at = new Map<Binding, number>();
+    for (const binding of this.scope.bindings) {
+      const declaration = binding.refs.find((r) => r.write && !r.nested);
+      if (declaration) at.set(binding, ends.get(declaration.node) ?? declaration.node.start);
+    }
+    return at;
+  }
+
   private get isArrow(): boolean {
     return this.fn.type === 'ArrowFunctionExpression';
   }
@@ -229,6 +240,7 @@ class Lowering {
       renames: this.renames,
       completionReturns: this.completionReturns,
       boxed: this.boxed,
+      initialisedAt: this.initialisedAt(),
       // `super` needs the real receiver when the method resumes (see Continuation.self).
       resumesWithThis: stateful && !this.isArrow && this.scope.superNodes.length > 0,
     };
@@ -248,12 +260,13 @@ class Lowering {
     const shorthand = shorthandValues(this.fn);
     const declaredBy = declarationSites(this.fn);
     const statementEnd = statementEnds(this.fn);
+    const createdAt = closureCreation(this.fn);
     for (const binding of this.scope.bindings) {
       if (!binding.captured) continue;
       if (binding.scope !== this.fn && !this.awaiting.has(binding.scope)) continue; // no await while it lives
       // A write takes effect when its statement has run (`const b = await p` writes after the await).
       const writes = binding.refs.filter((r) => r.write && !r.nested).map((r) => statementEnd.get(r.node) ?? r.node.start);
-      const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => r.node.start));
+      const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => createdAt.get(r.node) ?? r.node.start));
       const changesAfterClosure = writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w));
       const varInLoop = (binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end));
       if (!binding.reassigned && !changesAfterClosure && !varInLoop) continue;
@@ -1254,6 +1267,23 @@ function declarationSites(fn: Node): Map<Node, string> {
   };
   visit(fn.body, fn);
   return sites;
+}
+
+/**
+ * For each identifier inside a nested function, where that closure is created: a function
+ * declaration at the start of its block (it is hoisted), any other function where it is written.
+ */
+function closureCreation(fn: Node): Map<Node, number> {
+  const created = new Map<Node, number>();
+  const visit = (node: Node, blockStart: number, closure: number | null): void => {
+    let here = closure;
+    if (node !== fn && isFunction(node) && here === null) here = node.type === 'FunctionDeclaration' ? blockStart : node.start;
+    if (node.type === 'Identifier' && here !== null) created.set(node, here);
+    const start = node.type === 'BlockStatement' || node.type === 'SwitchCase' || node.type === 'StaticBlock' ? node.start : blockStart;
+    for (const child of childrenOf(node)) visit(child, start, here);
+  };
+  visit(fn.body, fn.body.start, null);
+  return created;
 }
 
 /** For each identifier of a function (not of nested functions), where its statement ends. */
