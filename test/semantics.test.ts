@@ -1808,6 +1808,18 @@ describe('miscellaneous', () => {
         return { x };
       }`, { returns: { x: 'outer' } }));
 
+  test('a block-level function declaration after a let initialised by an await, in the same block', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer';
+        {
+          let x = await later('inner');
+          function decl() { return x; }
+          log(decl());
+        }
+        return x;
+      }`, { log: ['inner'], returns: 'outer' }));
+
   test('async functions are not constructors and have no prototype', TODO, () =>
     same(`
       async function decl() { await later(0); }
