@@ -1394,6 +1394,44 @@ describe('async arrows and function expressions', () => {
         try { await p; } catch (e: any) { log(e.message); }
       }`, { log: [10, [1, 2], 'in callback 1'] }));
 
+  test('closures over variables reassigned across awaits (shared boxes): assignment forms that work', () =>
+    same(`
+      export async function main(log: any) {
+        let counter = 0;
+        const inc = () => ++counter;
+        inc(); await later(0); inc();
+        log('counter', counter, inc());
+        let y = 1;
+        const getY = () => y;
+        [y] = [await later(3)];
+        log('destructured', getY(), y);
+        const setY = (v: number) => { y = v; };
+        setY(10); await later(0); log('set in closure', y, getY()); setY(await later(11)); log('set again', y, getY());
+        for (y of [20, 21]) { await later(0); }
+        log('for-of target', getY());
+        y = 5; await slow(0); log('plain assignment before an await', getY());
+        await later(0); y = 6; log('plain assignment after an await', getY());
+        const fns: (() => unknown)[] = [];
+        for (const k in { a: 1, b: 2 }) { let local = k; fns.push(() => local); await later(0); local += '!'; }
+        let m = 0;
+        while (m < 3) { let w = m; fns.push(() => w); await later(0); w *= 10; m++; }
+        log('per-iteration bindings', fns.map((f) => f()));
+        return [counter, y];
+      }`, { returns: [3, 6] }));
+
+  test('closures over variables reassigned across awaits: x = await ..., x += await ..., parameters', TODO, () =>
+    same(`
+      async function param(p: number) { const g = () => p; p = await later(p + 1); return g(); }
+      export async function main(log: any) {
+        let x = 1;
+        const getX = () => x;
+        x = await later(2);
+        log('x = await', getX(), x);
+        x += await slow(3);
+        log('x += await', getX(), x);
+        log('parameter', await param(1));
+      }`, { log: [['x = await', 2, 2], ['x += await', 5, 5], ['parameter', 2]] }));
+
   test('a closure over a parameter that is never reassigned', () =>
     same(`
       async function f(x: number) { const g = () => x * 2; await later(0); return g(); }
