@@ -44,6 +44,8 @@ export interface GenerateOptions {
   sequences?: boolean;
   /** Awaits in finally blocks, for await, awaits in case tests, optional chains and tagged templates with awaits (default true). */
   newFeatures?: boolean;
+  /** Closures that read or write variables which are also assigned elsewhere (default true). */
+  mutableClosures?: boolean;
 }
 
 export function generateProgram(seed: number, options: GenerateOptions = {}): string {
@@ -139,6 +141,11 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): st
         return `let ${v} = ${init};`;
       }
       case 4: {
+        if ((options.mutableClosures ?? true) && scope.mutable.length > 0 && chance(0.5)) {
+          const v = pick(scope.mutable);
+          if (chance(0.5)) return `fns.push(() => ${v});`;
+          return `((n: any) => { ${v} = n; })(${expr(scope, 1)});`;
+        }
         const c = name('c');
         const s = `const ${c} = ${expr(scope, 2)}; fns.push(() => ${c});`;
         return s;
