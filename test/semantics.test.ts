@@ -1661,7 +1661,7 @@ describe('miscellaneous', () => {
         return 'end';
       }`, { log: [1, 2, 1, 2], returns: 'end' }));
 
-  test('a parenthesised optional chain as the callee keeps its receiver, with an awaited argument', TODO, () =>
+  test('a parenthesised optional chain as the callee keeps its receiver, with an awaited argument', () =>
     same(`
       export async function main(log: any) {
         const a: any = { name: 'a', m(x: any) { return [this?.name, x]; } };

@@ -875,6 +875,20 @@ class Lowering {
 
   /** Parts of a call, in evaluation order, spilled so that later awaits cannot disturb them. */
   private callOperand(node: Node, out: Item[]): CallOperand {
+    // `(a?.m)(x)`: a parenthesised member chain still passes its object as `this`.
+    const chained = node.callee.type === 'ChainExpression' && node.callee.expression.type === 'MemberExpression' && !this.awaits(node.callee) ? node.callee.expression : null;
+    if (chained) {
+      const argsAwait = node.arguments.some((a: Node) => this.awaits(a));
+      let receiver: Chunk[] = this.plainExpr(chained.object);
+      if (argsAwait) receiver = this.spill(receiver, chained.object, out);
+      const dot = chained.optional ? '?.' : '.';
+      const access: Chunk[] = chained.computed ? [chained.optional ? '?.[' : '[', copy(chained.property), ']'] : [dot, copy(chained.property)];
+      if (argsAwait) {
+        const fnValue = this.spillChunks([...receiver, ...access], out);
+        return { receiver, callee: [read(fnValue)], args: this.args(node.arguments, out), calleeText: calleeText(this.context.text, chained) };
+      }
+      return { receiver, callee: access, args: this.args(node.arguments, out), calleeText: calleeText(this.context.text, chained) };
+    }
     const callee = node.callee;
     const args: Node[] = node.arguments;
     const argsAwait = args.some((a) => this.awaits(a));
