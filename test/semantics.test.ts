@@ -1687,7 +1687,7 @@ describe('miscellaneous', () => {
         log(tagF\`\${t('1')}\${await later(t('2'))}\${t('3')}\`, order);
       }`));
 
-  test('delete of an optional chain with an await', TODO, () =>
+  test('delete of an optional chain with an await', () =>
     same(`
       export async function main(log: any) {
         const o: any = { a: { n: 1, m: 2 } };

@@ -775,7 +775,10 @@ class Lowering {
         return tail.length === 0 ? value : ['(', ...value, ...tail.flatMap((c: Chunk) => [', ', c]), ')'];
       }
       case 'ChainExpression':
-        return this.optionalChain(node, out);
+        return this.optionalChain(node, out, false);
+      case 'UnaryExpression':
+        if (node.operator === 'delete' && node.argument.type === 'ChainExpression') return this.optionalChain(node.argument, out, true);
+        return this.generic(node, out);
       case 'TaggedTemplateExpression':
         return this.taggedTemplate(node, out);
       case 'ClassExpression':
@@ -957,7 +960,7 @@ class Lowering {
    * the chain (awaits included) runs only if the value is not null or undefined, else the whole
    * chain is undefined.
    */
-  private optionalChain(node: Node, out: Item[]): Chunk[] {
+  private optionalChain(node: Node, out: Item[], deleting: boolean): Chunk[] {
     const links: Node[] = [];
     let base: Node = node.expression;
     while (base.type === 'MemberExpression' || base.type === 'CallExpression') {
@@ -966,6 +969,8 @@ class Lowering {
     }
     if (base.type === 'Super') return this.unsupported('await inside an optional chain on `super`', node);
     const result = this.temp();
+    // `delete a?.b[await k]`: the last link is deleted rather than read; a short-circuit gives true.
+    const shortCircuit = deleting ? 'true' : 'undefined';
     const walk = (index: number, current: Value, receiver: Value | null, items: Item[]): void => {
       if (index === links.length) {
         items.push(code([write(result), ' = ', read(current), ';'], [result]));
@@ -975,7 +980,7 @@ class Lowering {
       if (link.optional) {
         const rest: Item[] = [];
         step(index, current, receiver, rest);
-        items.push(this.ifItem(['(', read(current), ' !== null && ', read(current), ' !== undefined)'], rest, [code([write(result), ' = undefined;'], [result])]));
+        items.push(this.ifItem(['(', read(current), ' !== null && ', read(current), ' !== undefined)'], rest, [code([write(result), ` = ${shortCircuit};`], [result])]));
         return;
       }
       step(index, current, receiver, items);
@@ -984,6 +989,10 @@ class Lowering {
       const link = links[index]!;
       if (link.type === 'MemberExpression') {
         const access: Chunk[] = link.computed ? ['[', ...this.expr(link.property, items), ']'] : ['.', copy(link.property)];
+        if (deleting && index === links.length - 1) {
+          items.push(code([write(result), ' = delete ', read(current), ...access, ';'], [result]));
+          return;
+        }
         walk(index + 1, this.spillChunks([read(current), ...access], items), current, items);
         return;
       }
