@@ -1419,7 +1419,7 @@ describe('async arrows and function expressions', () => {
         return [counter, y];
       }`, { returns: [3, 6] }));
 
-  test('closures over variables reassigned across awaits: x = await ..., x += await ..., parameters', TODO, () =>
+  test('closures over variables reassigned across awaits: x = await ..., x += await ..., parameters', () =>
     same(`
       async function param(p: number) { const g = () => p; p = await later(p + 1); return g(); }
       export async function main(log: any) {
@@ -2457,4 +2457,20 @@ describe('closures over variables that change across awaits (boxed)', () => {
         await later(0);
         return [ticks > 0, get(), count, inc(), v, shorthand(), await counter(5), await counter(1), total];
       }`));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('boxed variables written by lowered assignments (BUGS.md 28)', () => {
+  test('x = await, x += await, x ||= await and destructuring into a boxed variable or parameter', () =>
+    same(`
+      async function withParam(x: number) { const get = () => x; x = await later(5); x += await later(1); return [x, get()]; }
+      export async function main(log: any) {
+        let x = 1;
+        const get = () => x;
+        x = await later(2); log(get());
+        x += await later(3); log(get());
+        x ||= await later(9); log(get());
+        ({ x } = { x: await later(7) }); log(get());
+        return [x, get(), await withParam(0)];
+      }`, { log: [2, 5, 5, 7], returns: [7, 7, [6, 6]] }));
 });

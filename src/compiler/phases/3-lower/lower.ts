@@ -1086,7 +1086,9 @@ class Lowering {
     } else if (left.type === 'Identifier') {
       // Written here; the old value of a compound assignment is read by the spill below.
       const ref = this.scope.referenceAt.get(left);
-      target = ref && operator !== '&&=' && operator !== '||=' && operator !== '??=' ? [write(this.valueOf(ref.binding))] : [copy(left)];
+      // A boxed variable is written through its box: the identifier's own rewrite (`x.v`).
+      const direct = ref && !this.boxed.has(ref.binding) && operator !== '&&=' && operator !== '||=' && operator !== '??=';
+      target = direct ? [write(this.valueOf(ref.binding))] : [copy(left)];
     } else {
       return this.unsupported(`await in an assignment to ${left.type}`, left);
     }
