@@ -704,8 +704,6 @@ class Lowering {
    *   if (kind === 1) throw value; if (kind === 2) return value;
    */
   private tryWithAwaitingFinally(node: Node, out: Item[]): void {
-    const names = this.context.names;
-    const noException = names.runtime('NO_EXCEPTION');
     const inside = [node.block.start, (node.handler ?? node.block).end] as const;
     for (const jump of this.jumps) {
       if (jump.node.start < inside[0] || jump.node.end > inside[1]) continue;
@@ -713,25 +711,38 @@ class Lowering {
         this.unsupported(`\`${jump.kind}\` out of a \`try\` whose \`finally\` awaits`, jump.node);
       }
     }
-    const pending: FinallyCompletion = { label: names.label(), kind: this.temp(), value: this.temp() };
+    this.withPendingCompletion(node, inside, out, () => {
+      const guarded: Item[] = [];
+      if (node.handler) this.tryStatement({ ...node, finalizer: null }, guarded);
+      else guarded.push(...this.lowerBlock(node.block));
+      return guarded;
+    }, (after) => after.push(...this.lowerBlock(node.finalizer)));
+  }
+
+  /**
+   * The shape shared by a `finally` that awaits and by `for await`: run `protect()` with its
+   * completion (normal, throw, return) recorded in two temps, then `after`, then carry the
+   * completion out. Returns inside [range) record themselves instead of returning.
+   */
+  private withPendingCompletion(node: Node, range: readonly [number, number], out: Item[], protect: () => Item[], after: (items: Item[], pending: FinallyCompletion) => void): void {
+    const noException = this.context.names.runtime('NO_EXCEPTION');
+    const pending: FinallyCompletion = { label: this.context.names.label(), kind: this.temp(), value: this.temp() };
     out.push(code([write(pending.kind), ' = 0; ', write(pending.value), ` = ${noException};`], [pending.kind, pending.value]));
-    // Returns of A and B (not of an inner try of this kind, which claims its own) record a completion.
+    // Returns inside (not those of an inner construct of this kind, which claims its own).
     for (const jump of this.jumps) {
-      if (jump.kind === 'return' && jump.node.start >= inside[0] && jump.node.end <= inside[1]) this.completionReturns.set(jump.node, pending);
+      if (jump.kind === 'return' && jump.node.start >= range[0] && jump.node.end <= range[1]) this.completionReturns.set(jump.node, pending);
     }
     this.finallyStack.push(pending);
-    // Everything in A and B is inside the try that captures the exception: awaits there take theirs.
+    // Everything protected is inside the try that captures the exception: awaits there take theirs.
     this.tryDepth++;
-    const guarded: Item[] = [];
-    if (node.handler) this.tryStatement({ ...node, finalizer: null }, guarded);
-    else guarded.push(...this.lowerBlock(node.block));
+    const guarded = protect();
     this.tryDepth--;
     this.finallyStack.pop();
     const tryPart: TryItem = { kind: 'try', block: guarded, handlerCopy: null, captureInto: pending.value, onThrow: null, finalizer: null, ...spanOf(guarded) };
     const block: BlockItem = { kind: 'block', items: [tryPart], hoistedFunctions: [], ...spanOf([tryPart]) };
     out.push({ kind: 'labeled', node, label: pending.label, body: block, lo: block.lo, hi: block.hi });
     out.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
-    out.push(...this.lowerBlock(node.finalizer));
+    after(out, pending);
     out.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
     out.push(this.returnIfPending(pending));
   }
@@ -842,39 +853,28 @@ class Lowering {
         this.unsupported(`\`${jump.kind}\` out of a \`for await\` loop to an enclosing statement`, jump.node);
       }
     }
-    const noException = names.runtime('NO_EXCEPTION');
     const outer: Item[] = [];
     const right = this.expr(node.right, outer);
     const iterator = this.temp();
     outer.push(code([write(iterator), ` = ${names.runtime('asyncIterate')}(`, ...right, ');'], [iterator]));
-    const pending: FinallyCompletion = { label: names.label(), kind: this.temp(), value: this.temp() };
-    outer.push(code([write(pending.kind), ' = 0; ', write(pending.value), ` = ${noException};`], [pending.kind, pending.value]));
-    for (const jump of this.jumps) {
-      if (jump.kind === 'return' && jump.node.start >= node.body.start && jump.node.end <= node.body.end) this.completionReturns.set(jump.node, pending);
-    }
-    this.finallyStack.push(pending);
-    this.tryDepth++;
-    const items: Item[] = [];
-    const result = this.pushSite([`${names.runtime('asyncNext')}(`, read(iterator), ')'], null, items, true, node.start)!;
-    items.push(code([`if (${names.runtime('asyncDone')}(`, read(iterator), ', ', read(result), ')) break;'], [], null, false, ['break']));
-    if (node.left.type === 'VariableDeclaration') {
-      this.declare(node.left.kind as 'let' | 'const' | 'var', node.left.declarations[0].id, [read(result), '.value'], items);
-    } else {
-      items.push(code(['(', copy(node.left), ' = ', read(result), '.value);']));
-    }
-    items.push(...this.lowerBlock(node.body));
-    this.tryDepth--;
-    this.finallyStack.pop();
-    const loop = this.forever(node, labels, items);
-    const tryPart: TryItem = { kind: 'try', block: [loop], handlerCopy: null, captureInto: pending.value, onThrow: null, finalizer: null, lo: loop.lo, hi: loop.hi };
-    const block: BlockItem = { kind: 'block', items: [tryPart], hoistedFunctions: [], lo: loop.lo, hi: loop.hi };
-    outer.push({ kind: 'labeled', node, label: pending.label, body: block, lo: block.lo, hi: block.hi });
-    outer.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
-    this.pushSite([`${names.runtime('asyncClose')}(`, read(iterator), ', ', read(pending.kind), ' === 1)'], null, outer, false, node.start);
-    outer.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
-    outer.push(this.returnIfPending(pending));
+    this.withPendingCompletion(node, [node.body.start, node.body.end], outer, () => {
+      const items: Item[] = [];
+      const result = this.pushSite([`${names.runtime('asyncNext')}(`, read(iterator), ')'], null, items, true, node.start)!;
+      items.push(code([`if (${names.runtime('asyncDone')}(`, read(iterator), ', ', read(result), ')) break;'], [], null, false, ['break']));
+      if (node.left.type === 'VariableDeclaration') {
+        this.declare(node.left.kind as 'let' | 'const' | 'var', node.left.declarations[0].id, [read(result), '.value'], items);
+      } else {
+        items.push(code(['(', copy(node.left), ' = ', read(result), '.value);']));
+      }
+      items.push(...this.lowerBlock(node.body));
+      return [this.forever(node, labels, items)];
+    }, (after, pending) => {
+      // Leaving early awaits the iterator's return() (nothing when the iteration finished).
+      this.pushSite([`${names.runtime('asyncClose')}(`, read(iterator), ', ', read(pending.kind), ' === 1)'], null, after, false, node.start);
+    });
     out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
   }
+
 
   /** Parts of a call, in evaluation order, spilled so that later awaits cannot disturb them. */
   private callOperand(node: Node, out: Item[]): CallOperand {
