@@ -2474,3 +2474,28 @@ describe('boxed variables written by lowered assignments (BUGS.md 28)', () => {
         return [x, get(), await withParam(0)];
       }`, { log: [2, 5, 5, 7], returns: [7, 7, [6, 6]] }));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('found by test262', () => {
+  test('an async function that never awaits keeps its default and destructured parameters', () =>
+    same(`
+      async function f(a = 1, b = 2) { return [a, b]; }
+      async function g({ x } = { x: 5 }) { return x; }
+      const y: any = null;
+      async function h(x = y()) { return x; }
+      export async function main(log: any) { return [await f(10), await g(), await h().then(() => 'resolved', (e: any) => e.constructor.name)]; }`,
+      { returns: [[10, 2], 5, 'TypeError'] }));
+
+  test('awaiting a native promise with a patched then, a foreign thenable, and a compiled task from native code: same ticks as native', () =>
+    same(`
+      async function quickTask() { return 1; }
+      export async function main(log: any) {
+        const p = Promise.resolve(42);
+        (p as any).then = function (...a: any[]) { log('patched'); return Promise.prototype.then.apply(this, a as any); };
+        const ticks = async (name: string) => { for (let i = 1; i <= 3; i++) { await Promise.resolve(); log(name + ' tick ' + i); } };
+        const a = ticks('a'); log('await', await p); await a;
+        const b = ticks('b'); log('thenable', await { then(r: any) { r('v'); } }); await b;
+        const native = new Function('task', 'log', 'return (async () => { log("native got", await task()); })()');
+        const c = ticks('c'); await native(quickTask, log); await c;
+      }`));
+});

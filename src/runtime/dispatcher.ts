@@ -102,6 +102,9 @@ export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
 
 /** `await value` for an object that is not an awaiter: a Task, a thenable, or a plain object. */
 export function awaitNonAwaiter(value: object): unknown {
+  // A native promise is awaited through the intrinsic `then`, as native `await` does (a `then`
+  // patched on the instance is neither read nor called).
+  if (Object.getPrototypeOf(value) === Promise.prototype) return beginLeafWait(value, promiseThen, WAIT_THENABLE);
   if (isTask(value)) {
     if (value.isCompleted) return value.result;
     return beginLeafWait(value, promiseThen, WAIT_THENABLE);
@@ -334,7 +337,7 @@ function callForeignThen(suspension: Suspension, thenable: unknown, then: Functi
         (error: unknown) => {
           if (done) return;
           done = true;
-          suspension.wake(error, true);
+          queueMicrotask(() => suspension.wake(error, true));
         },
       );
     } catch (error) {
@@ -346,7 +349,11 @@ function callForeignThen(suspension: Suspension, thenable: unknown, then: Functi
   });
 }
 
-/** A thenable resolved with a value: if that is a thenable too, follow it (Promise semantics). */
+/**
+ * A thenable resolved with a value: if that is a thenable too, follow it (Promise semantics).
+ * The wake-up is one microtask later, as native `await` resumes from the reaction of the promise
+ * that adopted the thenable.
+ */
 function resolveForeign(suspension: Suspension, value: unknown): void {
   if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
     let then: unknown;
@@ -362,7 +369,7 @@ function resolveForeign(suspension: Suspension, value: unknown): void {
       return;
     }
   }
-  suspension.wake(value, false);
+  queueMicrotask(() => suspension.wake(value, false));
 }
 
 /**

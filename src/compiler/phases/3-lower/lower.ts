@@ -187,7 +187,8 @@ class Lowering {
       if (param.type === 'AssignmentPattern' || param.type === 'RestElement') counting = false;
       if (counting) length++;
       if (index > 0) params.push(', ');
-      if (param.type === 'Identifier' || (param.type === 'RestElement' && param.argument.type === 'Identifier')) {
+      // A function that never suspends is never resumed: its parameters stay as written.
+      if (!stateful || param.type === 'Identifier' || (param.type === 'RestElement' && param.argument.type === 'Identifier')) {
         params.push(copy(param));
         return;
       }
