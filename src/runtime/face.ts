@@ -11,6 +11,18 @@ function setLength(face: Function, length: number): void {
   Object.defineProperty(face, 'length', { value: length, configurable: true });
 }
 
+/** What native async functions inherit from (their `constructor` is AsyncFunction). */
+const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
+
+/**
+ * The face of a compiled function declaration (a plain function, so that it is hoisted): its
+ * fast entry under FAST, and the prototype of an async function.
+ */
+export function declared(face: Function, fast: FastEntry): void {
+  (face as unknown as Record<symbol, unknown>)[FAST] = fast;
+  Object.setPrototypeOf(face, AsyncFunctionPrototype);
+}
+
 /** Face of a function expression or arrow (the fast entry is the compiled function itself). */
 export function fn(fast: FastEntry, name: string, length: number): Function {
   const face = {
@@ -20,6 +32,7 @@ export function fn(fast: FastEntry, name: string, length: number): Function {
   }[name]!;
   setLength(face, length);
   (face as unknown as Record<symbol, unknown>)[FAST] = fast;
+  Object.setPrototypeOf(face, AsyncFunctionPrototype);
   return face;
 }
 
@@ -41,6 +54,7 @@ export function method(home: object, key: PropertyKey, length: number): void {
   }[name]!;
   setLength(face, length);
   (face as unknown as Record<symbol, unknown>)[FAST] = fast;
+  Object.setPrototypeOf(face, AsyncFunctionPrototype);
   descriptor.value = face;
   Object.defineProperty(home, key, descriptor);
 }

@@ -17,6 +17,6 @@ export {
   state,
 } from './contract.js';
 export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter, waitOnAwaiter } from './dispatcher.js';
-export { fn, method, methods, pushKey, takeKeys, templateObject } from './face.js';
+export { declared, fn, method, methods, pushKey, takeKeys, templateObject } from './face.js';
 export { asyncClose, asyncDone, asyncIterate, asyncNext, close, closeOnThrow, construct, DONE, enumerate, iterate, notCallable, notConstructor, step } from './iteration.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

@@ -111,9 +111,9 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
       params();
       out.gen(') ');
       body();
-      if (!topLevel) out.gen(` ${name}[${names.runtime('FAST')}] = ${fast};`);
+      if (!topLevel) out.gen(` ${names.runtime('declared')}(${name}, ${fast});`);
     });
-    if (topLevel) context.header.push(`${name}[${names.runtime('FAST')}] = ${fast};`);
+    if (topLevel) context.header.push(`${names.runtime('declared')}(${name}, ${fast});`);
     return;
   }
   // Expressions, arrows and anonymous default exports: the face is made at run time.
