@@ -4,7 +4,7 @@
  */
 export const RUNTIME_EXPORTS = [
   'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation',
-  'awaitValue', 'awaitNonAwaiter', 'waitOnAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'declared', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'notConstructor', 'construct',
+  'awaitValue', 'awaitNonAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'declared', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'notConstructor', 'construct',
   'iterate', 'enumerate', 'step', 'close', 'closeOnThrow', 'asyncIterate', 'asyncNext', 'asyncDone', 'asyncClose',
 ] as const;
 export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number];
@@ -14,7 +14,6 @@ export class Names {
   private temps = 0;
   private labels = 0;
   private classes = 0;
-  private readonly used = new Set<RuntimeExport>();
 
   constructor(source: string) {
     let prefix = '$ra_';
@@ -36,13 +35,9 @@ export class Names {
   }
 
   runtime(name: RuntimeExport): string {
-    this.used.add(name);
     return `${this.prefix}${name}`;
   }
 
-  usedRuntime(): RuntimeExport[] {
-    return RUNTIME_EXPORTS.filter((name) => this.used.has(name));
-  }
 
   temp(): string {
     return `${this.prefix}t${++this.temps}`;

@@ -78,11 +78,8 @@ function awaitObject(value: object): unknown {
   return awaitNonAwaiter(value);
 }
 
-/**
- * The leaf suspends on an incomplete awaiter. Compiled await sites run the awaiter protocol
- * themselves (so that each site has its own inline caches) and call this to suspend.
- */
-export function waitOnAwaiter(awaiter: Awaiter): Signal {
+/** The leaf suspends on an incomplete awaiter (through `awaitValue`, from a call site's foreign path). */
+function waitOnAwaiter(awaiter: Awaiter): Signal {
   return beginLeafWait(awaiter, null, WAIT_AWAITER);
 }
 

@@ -16,7 +16,7 @@ export {
   SUSPENDED,
   state,
 } from './contract.js';
-export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter, waitOnAwaiter } from './dispatcher.js';
+export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter } from './dispatcher.js';
 export { declared, fn, method, methods, pushKey, takeKeys, templateObject } from './face.js';
 export { asyncClose, asyncDone, asyncIterate, asyncNext, close, closeOnThrow, construct, DONE, enumerate, iterate, notCallable, notConstructor, step } from './iteration.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

@@ -357,7 +357,7 @@ class Lowering {
         }
         const inner: Item[] = [];
         this.statement(node.body, inner, []);
-        const body: Item = inner.length === 1 ? inner[0]! : { kind: 'block', items: inner, hoistedFunctions: [], ...spanOf(inner) };
+        const body: Item = inner.length === 1 ? inner[0]! : blockOf(inner);
         let item: Item = body;
         for (const label of all.reverse()) item = { kind: 'labeled', node, label, body: item, lo: body.lo, hi: body.hi };
         out.push(item);
@@ -494,7 +494,7 @@ class Lowering {
     const continueLabel = this.context.names.label();
     this.markContinues(node, continueLabel, labels);
     const body = this.lowerBlock(node.body);
-    const items: Item[] = [{ kind: 'block', items: body, hoistedFunctions: [], ...spanOf(body) }];
+    const items: Item[] = [blockOf(body)];
     const test = this.expr(node.test, items);
     items.push(this.breakUnless(test));
     out.push(this.forever(node, labels, items, continueLabel, 1));
@@ -563,7 +563,7 @@ class Lowering {
       items.unshift(code(['if (!', read(first), ') ', copy(node.update), '; ', write(first), ' = false;'], []));
     }
     outer.push(this.forever(node, labels, items));
-    out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
+    out.push(blockOf(outer));
   }
 
   private forInOf(node: Node, out: Item[], labels: string[]): void {
@@ -611,7 +611,7 @@ class Lowering {
     } else {
       outer.push(loop);
     }
-    out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
+    out.push(blockOf(outer));
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
@@ -631,7 +631,7 @@ class Lowering {
         tests.push({ ...code(['if (', read(value), ' === (', ...test, ')) { ', write(selector), ` = ${index}; break ${label}; }`]), completion: { label, also: [selector] } });
       });
       tests.push(code([write(selector), ` = ${defaultIndex};`], [selector]));
-      const block: BlockItem = { kind: 'block', items: tests, hoistedFunctions: [], ...spanOf(tests) };
+      const block: BlockItem = blockOf(tests);
       out.push({ kind: 'labeled', node, label, body: block, lo: block.lo, hi: block.hi });
     } else {
       const d = this.context.names.scratch('d');
@@ -684,7 +684,7 @@ class Lowering {
     }
     catchItems.push(...this.lowerBlock(handler.body));
     if (hasFinally) this.tryDepth--;
-    const catchBlock: BlockItem = { kind: 'block', items: catchItems, hoistedFunctions: [], ...spanOf(catchItems) };
+    const catchBlock: BlockItem = blockOf(catchItems);
     items.push(this.ifItem([read(caught), ` !== ${noException}`], [catchBlock], null));
     if (hasFinally) {
       out.push({ kind: 'try', block: items, handlerCopy: null, captureInto: null, onThrow: null, finalizer, ...spanOf(items) });
@@ -740,7 +740,7 @@ class Lowering {
     this.tryDepth--;
     this.finallyStack.pop();
     const tryPart: TryItem = { kind: 'try', block: guarded, handlerCopy: null, captureInto: pending.value, onThrow: null, finalizer: null, ...spanOf(guarded) };
-    const block: BlockItem = { kind: 'block', items: [tryPart], hoistedFunctions: [], ...spanOf([tryPart]) };
+    const block: BlockItem = blockOf([tryPart]);
     out.push({ kind: 'labeled', node, label: pending.label, body: block, lo: block.lo, hi: block.hi });
     out.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
     after(out, pending);
@@ -873,7 +873,7 @@ class Lowering {
       // Leaving early awaits the iterator's return() (nothing when the iteration finished).
       this.pushSite([`${names.runtime('asyncClose')}(`, read(iterator), ', ', read(pending.kind), ' === 1)'], null, after, false, node.start);
     });
-    out.push({ kind: 'block', items: outer, hoistedFunctions: [], ...spanOf(outer) });
+    out.push(blockOf(outer));
   }
 
 
@@ -1214,6 +1214,11 @@ function rebuild(node: Node, replaced: Map<Node, Chunk[]>): Chunk[] {
   }
   out.push(copyRange(position, node.end));
   return out;
+}
+
+/** A block the lowering makes (it declares no functions of its own). */
+function blockOf(items: Item[]): BlockItem {
+  return { kind: 'block', items, hoistedFunctions: [], ...spanOf(items) };
 }
 
 function joinArgs(args: Chunk[][]): Chunk[] {
