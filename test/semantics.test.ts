@@ -2499,3 +2499,28 @@ describe('found by test262', () => {
         const c = ticks('c'); await native(quickTask, log); await c;
       }`));
 });
+
+// ------------------------------------------------------------------------------------------
+// Shrunk counterexamples of the property-based fuzzer (test/fuzz.test.ts), verbatim.
+describe('found by the fuzzer', () => {
+  test('an expression statement that is a parenthesised object literal with an await after a spread', () =>
+    same(`
+      const o: any = { p: 1, q: 2 };
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        if (0) {} else {
+          ({ ...o, p: (0 && (await 0)), ...{ q: 0 } });
+        }
+        log(0, 0);
+        return [a, b];
+      }`, { log: [[0, 0]], returns: [1, 2] }));
+
+  test('parenthesised object literals, functions and classes as expression statements that await', () =>
+    same(`
+      export async function main(log: any) {
+        ({ q: log('q'), p: await later(1) });
+        (function (this: any) { log('this', this); }).call(await later(2));
+        (class { static x = log('static') }).name + (await later(3));
+        return 'end';
+      }`, { log: ['q', ['this', 2], 'static'], returns: 'end' }));
+});

@@ -330,6 +330,8 @@ class Lowering {
     switch (node.type) {
       case 'ExpressionStatement':
         if (node.expression.type === 'AwaitExpression') this.site(node.expression, out, false);
+        // Written `({ ... })` (an object literal, function or class first): the parentheses stay.
+        else if (this.context.text[node.start] === '(') out.push(code(['(', ...this.expr(node.expression, out), ');'], this.assignedBy(node, true)));
         else out.push(code([...this.expr(node.expression, out), ';'], this.assignedBy(node, true)));
         return;
       case 'VariableDeclaration':
