@@ -2523,4 +2523,104 @@ describe('found by the fuzzer', () => {
         (class { static x = log('static') }).name + (await later(3));
         return 'end';
       }`, { log: ['q', ['this', 2], 'static'], returns: 'end' }));
+
+  test('an async arrow whose body is a comma expression, in nested loops (seed 4)', () =>
+    same(`
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        for (const x0 of [0, 0]) {
+          {
+            for (let i0 = 0; i0 < 1; i0++) {
+              log(0, (await (async (p0: any) => (0, 1))(0)));
+            }
+          }
+        }
+        log(1, 0);
+        return [a, b];
+      }`));
+
+  test('an async arrow whose body is a comma expression, in a while loop (seed 5)', () =>
+    same(`
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        {
+          { let g0 = 0; while (g0++ < 1) {
+            log(0, (await (async (p0: any) => (0, 1))(0)));
+          } }
+        }
+        log(1, 0);
+        return [a, b];
+      }`));
+
+  test('an async arrow whose body is a comma expression, as a new argument (seed 6)', () =>
+    same(`
+      class Box { v: any; constructor(v: any) { this.v = v; } }
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        log(0, new Box(((await (async (p0: any) => (0, 1))(0)) && 1)).v);
+        log(1, 0);
+        return [a, b];
+      }`));
+
+  test('an async arrow whose body is a comma expression with an optional chain, in a finally (seed 7)', () =>
+    same(`
+      const maybe = (v: any) => (typeof v === 'number' && v % 2 ? { p: v, q: [v], f(x: any) { return [this.p, x]; } } : null);
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        try {} finally {
+          for (const x0 of [0, 0]) {
+            log(0, (await (async (p0: any) => (0, (maybe(0)?.q[0 ? 0 : 1] ?? 1)))(0)));
+          }
+        }
+        log(1, 0);
+        return [a, b];
+      }`));
+
+  test('an async arrow whose body is a comma expression, in a template literal (seed 9)', () =>
+    same(`
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        if (1) {
+          log(0, (await \`\${(await (async (p0: any) => (0, 1))(0))}-\${0}\`));
+        }
+        return [a, b];
+      }`));
+
+  test('an async arrow whose body is a comma expression, in a try block (seed 10)', () =>
+    same(`
+      const msg = (e: any) => (e instanceof Error ? e.message : e);
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        {
+          if (1) {
+            try {
+              log(0, (await (async (p0: any) => (0, 1))(0)));
+            } catch (e0) {
+              log('caught', msg(e0));
+            }
+          }
+        }
+        log(1, 0);
+        return [a, b];
+      }`));
+
+  test('an expression statement: a comma expression whose last operand is an object literal with an await (seed 11)', () =>
+    same(`
+      const o: any = { p: 1, q: 2 };
+      export async function main(log: any) {
+        let a: any = 1, b: any = 2;
+        if (0) {} else {
+          0, ({ ...o, p: 0, ...{ q: (await 0) } });
+        }
+        return [a, b];
+      }`));
+
+  test('async arrows whose bodies are comma expressions, with and without awaits', () =>
+    same(`
+      export async function main(log: any) {
+        const f = async () => (0, 1);
+        const g = async (x: any) => (log('g'), x + 1);
+        const h = async (x: any) => (await later(x), log('h'), x * 2);
+        return [await f(), await g(1), await h(3)];
+      }`, { log: ['g', 'h'], returns: [1, 2, 6] }));
 });

@@ -64,7 +64,7 @@ export type Stmt =
   | { k: 'destructure'; form: 'array' | 'object' | 'assignArray' | 'assignObject'; a: Expr; b: Expr }
   | { k: 'capture'; write: boolean; i: number; e: Expr }
   | { k: 'if'; t: Expr; a: Stmt[]; b: Stmt[] }
-  | { k: 'for'; n: number; awaitInit: boolean; awaitUpdate: boolean; label: boolean; body: Stmt[] }
+  | { k: 'for'; n: number; awaitInit: boolean; t: Expr | null; awaitUpdate: boolean; label: boolean; body: Stmt[] }
   | { k: 'forOf'; counted: boolean; a: Expr; b: Expr; n: number; label: boolean; body: Stmt[] }
   | { k: 'forIn'; overO: boolean; label: boolean; body: Stmt[] }
   | { k: 'while'; doWhile: boolean; n: number; t: Expr | null; label: boolean; body: Stmt[] }
@@ -133,7 +133,7 @@ const arbitraries = fc.letrec((tie) => {
       w(1, rec({ k: k('destructure'), form: fc.constantFrom('array', 'object', 'assignArray', 'assignObject'), a: expr, b: expr })),
       w(2, rec({ k: k('capture'), write: fc.boolean(), i: index, e: expr })),
       w(3, rec({ k: k('if'), t: expr, a: block, b: block })),
-      w(2, rec({ k: k('for'), n, awaitInit: fc.boolean(), awaitUpdate: fc.boolean(), label: fc.boolean(), body: block })),
+      w(2, rec({ k: k('for'), n, awaitInit: fc.boolean(), t: tie('test'), awaitUpdate: fc.boolean(), label: fc.boolean(), body: block })),
       w(2, rec({ k: k('forOf'), counted: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(), body: block })),
       w(1, rec({ k: k('forIn'), overO: fc.boolean(), label: fc.boolean(), body: block })),
       w(2, rec({ k: k('while'), doWhile: fc.boolean(), n, t: tie('test'), label: fc.boolean(), body: block })),
@@ -334,8 +334,9 @@ class Renderer {
         const { prefix, inner } = this.loop(s.label, ctx);
         const init = s.awaitInit ? '(await quick(0))' : '0';
         const update = s.awaitUpdate ? `${i} += await slow(1)` : `${i}++`;
+        const test = `${i} < ${s.n}${s.t === null ? '' : ` && ${this.expr(s.t, ctx)}`}`;
         const body = { ...inner, vars: [...inner.vars, { name: i, mutable: false, capturable: false, shadowable: true }] };
-        return `${prefix}for (let ${i} = ${init}; ${i} < ${s.n}; ${update}) ${this.braces(s.body, body, indent)}`;
+        return `${prefix}for (let ${i} = ${init}; ${test}; ${update}) ${this.braces(s.body, body, indent)}`;
       }
       case 'forOf': {
         const x = this.fresh('x');

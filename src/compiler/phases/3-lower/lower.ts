@@ -224,7 +224,8 @@ class Lowering {
       const value = this.expr(fn.body, body);
       body.push(exit('return', ['return ', this.context.names.runtime('ret'), '(', ...value, ');']));
     } else {
-      body.push(exit('return', ['return ', this.context.names.runtime('ret'), '(', copy(fn.body), ');']));
+      // Parenthesised: the body may be a comma expression.
+      body.push(exit('return', ['return ', this.context.names.runtime('ret'), '((', copy(fn.body), '));']));
     }
     return {
       node: fn,
@@ -330,9 +331,9 @@ class Lowering {
     switch (node.type) {
       case 'ExpressionStatement':
         if (node.expression.type === 'AwaitExpression') this.site(node.expression, out, false);
-        // Written `({ ... })` (an object literal, function or class first): the parentheses stay.
-        else if (this.context.text[node.start] === '(') out.push(code(['(', ...this.expr(node.expression, out), ');'], this.assignedBy(node, true)));
-        else out.push(code([...this.expr(node.expression, out), ';'], this.assignedBy(node, true)));
+        // Parenthesised: what the lowering leaves first may be an object literal, a function or a class
+        // (`({ ...o, p: await x })`, `0, { p: await x }`).
+        else out.push(code(['(', ...this.expr(node.expression, out), ');'], this.assignedBy(node, true)));
         return;
       case 'VariableDeclaration':
         this.declaration(node, out);

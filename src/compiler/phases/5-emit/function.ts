@@ -267,9 +267,10 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
     if (fn.body.type === 'BlockStatement') {
       rewrites.copy(fn.body.start, fn.body.end);
     } else {
-      output.gen(`{ return ${names.runtime('ret')}(`, fn.body.start);
+      // Parenthesised: the body may be a comma expression.
+      output.gen(`{ return ${names.runtime('ret')}((`, fn.body.start);
       rewrites.copy(fn.body.start, fn.body.end);
-      output.gen('); }');
+      output.gen(')); }');
     }
     return;
   }
