@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { compiledOnly, same, type SameOptions } from './support/semantics.ts';
+import { compiledOnly, same, sameSloppy, type SameOptions } from './support/semantics.ts';
 
 const TODO = { todo: 'see BUGS.md' };
 
@@ -1884,7 +1884,7 @@ describe('miscellaneous', () => {
         return x;
       }`, { log: ['inner'], returns: 'outer' }));
 
-  test('async functions are not constructors and have no prototype', TODO, () =>
+  test('async functions are not constructors and have no prototype', () =>
     same(`
       async function decl() { await later(0); }
       const expr = async function () { await later(0); };
@@ -2623,4 +2623,179 @@ describe('found by the fuzzer', () => {
         const h = async (x: any) => (await later(x), log('h'), x * 2);
         return [await f(), await g(1), await h(3)];
       }`, { log: ['g', 'h'], returns: [1, 2, 6] }));
+});
+
+describe('faces of async function declarations (BUGS.md 16)', () => {
+  const describeFace = `
+      const AsyncFunctionPrototype = Object.getPrototypeOf(async function () {});
+      function shape(f: any) {
+        let constructed;
+        try { new f(); constructed = 'constructed'; } catch (e: any) { constructed = e.name + ': ' + e.message; }
+        return [f.name, f.length, Object.getOwnPropertyNames(f).sort().join(','), Object.getPrototypeOf(f) === AsyncFunctionPrototype, constructed];
+      }`;
+
+  test('module level: called before the declaration, no prototype, arguments or caller, not a constructor', () =>
+    same(`${describeFace}
+      const early = hoisted(2);
+      async function hoisted(a: number, b = 1) { await later(0); return a * 10; }
+      export default async function withDefault(x: number) { return x; }
+      export async function named() { await later(0); return 'named'; }
+      export async function main(log: any) {
+        log(await early, shape(hoisted), shape(withDefault), shape(named), await named(), await withDefault(3));
+      }`));
+
+  test('in a function body (after its directives), in blocks and in a class static block', () =>
+    same(`${describeFace}
+      function outer() {
+        'use strict';
+        const before = inner(1);
+        async function inner(x: number) { await later(0); return x + 1; }
+        let inBlock;
+        {
+          inBlock = blocked();
+          async function blocked() { return 'block'; }
+        }
+        class C { static result: any; static { this.result = shape(inStatic); async function inStatic(a: any) { return a; } } }
+        return [before, shape(inner), inBlock, C.result];
+      }
+      export async function main(log: any) {
+        const [before, innerShape, inBlock, staticShape] = outer();
+        log(await before, innerShape, await inBlock, staticShape);
+      }`));
+
+  test('recursion through the name, and reassigning the name', () =>
+    same(`
+      async function countdown(n: number): Promise<number> { if (n === 0) { await later(0); return 0; } return 1 + (await countdown(n - 1)); }
+      async function replaced() { return 'first'; }
+      export async function main(log: any) {
+        log(await countdown(5));
+        const first = replaced;
+        (replaced as any) = async () => 'second';
+        log(await first(), await replaced(), first === replaced);
+      }`));
+
+  test('declared inside a function that awaits: at function level and in a block that awaits', () =>
+    same(`${describeFace}
+      export async function main(log: any) {
+        const early = local(1);
+        const before = local;
+        await later(0);
+        async function local(x: number) { await later(0); return x * 2; }
+        log(await early, before === local, shape(local), await local(2));
+        for (let i = 0; i < 2; i++) {
+          const value = inLoop(i);
+          await later(0);
+          log(await value, await inLoop(10), shape(inLoop));
+          async function inLoop(x: number) { await later(0); return 'loop ' + x; }
+        }
+      }`));
+
+  test('a declaration in a switch case still works (there its face is a plain function)', () =>
+    same(`
+      function inSwitch() {
+        switch (1) {
+          case 1:
+            return inCase();
+            async function inCase() { await later(0); return 'case'; }
+        }
+      }
+      export async function main(log: any) {
+        log(await inSwitch());
+      }`, { log: ['case'] }));
+});
+
+describe('sloppy mode', () => {
+  test('assigning to the name of a named async function expression is ignored in sloppy mode', () =>
+    sameSloppy(`
+      var ref = async function self() {
+        self = 1;
+        [self] = [2];
+        ({ self } = { self: 3 });
+        ({ self = 4 } = {});
+        self++;
+        var viaArrow = () => { self = 5; return self; };
+        return [self === ref, viaArrow() === ref, typeof (self += 1)];
+      };
+      var awaits = async function later2() { await later(0); later2 = 0; return later2 === awaits; };
+      async function main(log) {
+        log(await ref(), await awaits());
+      }`, { log: [[[true, true, 'string'], true]] }));
+
+  test('the same assignment throws a TypeError in strict mode', () =>
+    same(`
+      const ref = async function self() { await later(0); (self as any) = 1; return self; };
+      export async function main(log: any) {
+        try { await ref(); } catch (e: any) { log(e.name); }
+      }`, { log: ['TypeError'] }));
+
+  test('assigning to arguments in a function that awaits', () =>
+    sameSloppy(`
+      async function assign(a) {
+        await later(0);
+        arguments = [a, 'assigned'];
+        await later(0);
+        return arguments;
+      }
+      async function destructure() {
+        for await ([arguments = 4] of [[]]) { await later(0); }
+        var first = arguments;
+        await later(0);
+        ({ arguments } = { arguments: 'shorthand' });
+        await later(0);
+        return [first, arguments];
+      }
+      async function main(log) {
+        log(await assign('x'), await destructure());
+      }`, { log: [[['x', 'assigned'], [4, 'shorthand']]] }));
+});
+
+describe('for await over a sync iterator (CreateAsyncFromSyncIterator)', () => {
+  test('one constructor lookup per resolved promise value, and the ticks of the spec', () =>
+    same(`
+      export async function main(log: any) {
+        const p = Promise.resolve(0);
+        const descriptor = Object.getOwnPropertyDescriptor(Promise.prototype, 'constructor')!;
+        const ticks = Promise.resolve(0).then(() => log('tick 1')).then(() => log('tick 2')).then(() => log('tick 3')).then(() => log('tick 4')).then(() => log('tick 5'));
+        Object.defineProperty(Promise.prototype, 'constructor', { get() { log('constructor'); return Promise; }, configurable: true });
+        const run = (async () => {
+          log('pre');
+          for await (const x of [p]) log('loop', x);
+          log('post');
+        })();
+        Object.defineProperty(Promise.prototype, 'constructor', descriptor);
+        await ticks;
+        await run;
+      }`));
+
+  test('a value whose constructor getter throws rejects the step: the loop throws a tick later', () =>
+    same(`
+      export async function main(log: any) {
+        const p = Promise.resolve(0);
+        Object.defineProperty(p, 'constructor', { get() { throw new Error('constructor'); } });
+        const ticks = Promise.resolve(0).then(() => log('tick 1')).then(() => log('tick 2')).then(() => log('tick 3'));
+        const run = (async () => { log('start'); for await (const x of [p]) log('never'); })();
+        run.catch((e: any) => log('catch', e.message));
+        await ticks;
+      }`, { log: ['start', 'tick 1', 'tick 2', ['catch', 'constructor'], 'tick 3'] }));
+
+  test('next() throwing, or a result that is not an object, rejects the step (no synchronous throw)', () =>
+    same(`
+      const throwing = { [Symbol.iterator]() { return { next() { throw new Error('next'); } }; } };
+      const notObject = { [Symbol.iterator]() { return { next() { return 1; } }; } };
+      export async function main(log: any) {
+        for (const iterable of [throwing, notObject]) {
+          const ticks = Promise.resolve(0).then(() => log('tick 1')).then(() => log('tick 2')).then(() => log('tick 3'));
+          const run = (async () => { for await (const x of iterable as any) log('never'); })();
+          log('started');
+          run.catch((e: any) => log('catch', e.name));
+          await ticks;
+        }
+      }`));
+
+  test('a rejected value: the loop throws, the iterator is not closed (as Node 20 does)', () =>
+    same(`
+      export async function main(log: any) {
+        const iterable = { [Symbol.iterator]() { let i = 0; return { next() { i++; return i === 1 ? { value: later('one'), done: false } : { value: failLater('two'), done: false }; }, return() { log('return'); return {}; } }; } };
+        try { for await (const x of iterable) log(x); } catch (e: any) { log('caught', e.message); }
+      }`, { log: ['one', ['caught', 'two']] }));
 });

@@ -39,8 +39,10 @@ export interface Compiled {
 interface AsyncFunction {
   fn: Node;
   parent: Node;
+  grandparent: Node | null;
   topLevel: boolean;
   home: Node | null;
+  strict: boolean;
 }
 
 export function compile(sourceText: string, options: CompileOptions): Compiled {
@@ -69,6 +71,8 @@ function compileParsed(source: ParsedSource, program: Node, options: CompileOpti
     rewrites,
     names,
     header: [],
+    hoistedFaces: new Map(),
+    loweredBodies: new Set(),
     methodHomes: new Map(),
     continueAsBreak: new Map(),
   };
@@ -89,7 +93,7 @@ function compileParsed(source: ParsedSource, program: Node, options: CompileOpti
     const lowered = lowerFunction(target.fn, scope, { text, names, continueAsBreak: context.continueAsBreak });
     const jumps = findJumps(target.fn);
     const layout = lowered.states.length > 0 ? analyzeLayout(lowered, scope, jumps) : null;
-    const plan: FunctionPlan = { fn: target.fn, parent: target.parent, scope, lowered, jumps, layout, reuse: options.reuseContinuations, topLevel: target.topLevel, home: target.home };
+    const plan: FunctionPlan = { fn: target.fn, parent: target.parent, scope, lowered, jumps, layout, reuse: options.reuseContinuations, topLevel: target.topLevel, home: target.home, grandparent: target.grandparent, strict: target.strict };
     planEmission(plan, context);
   }
   planMethodHomes(context);
@@ -165,19 +169,31 @@ function headerPosition(program: Node, text: string): number {
 
 function findAsyncFunctions(program: Node): AsyncFunction[] {
   const found: AsyncFunction[] = [];
-  const visit = (node: Node, parent: Node, grandparent: Node | null, home: Node | null): void => {
+  const visit = (node: Node, parent: Node, grandparent: Node | null, home: Node | null, outerStrict: boolean): void => {
+    // Code is strict in a module, under a "use strict" directive, and inside a class.
+    const strict = outerStrict || node.type === 'ClassDeclaration' || node.type === 'ClassExpression' || (isFunction(node) && node.body.type === 'BlockStatement' && hasUseStrict(node.body.body));
     if (isFunction(node) && node.async && !node.generator) {
       const topLevel = parent.type === 'Program' || (grandparent?.type === 'Program' && /^Export(Named|Default)Declaration$/.test(parent.type));
-      found.push({ fn: node, parent, topLevel, home });
+      found.push({ fn: node, parent, grandparent, topLevel, home, strict });
     }
     for (const child of childrenOf(node)) {
       let childHome: Node | null = null;
       if (child.type === 'MethodDefinition' && node.type === 'ClassBody') childHome = node;
       else if (child.type === 'Property' && node.type === 'ObjectExpression') childHome = node;
       else if (isFunction(child) && (node.type === 'MethodDefinition' || (node.type === 'Property' && node.method))) childHome = home;
-      visit(child, node, parent, childHome);
+      visit(child, node, parent, childHome, strict);
     }
   };
-  for (const statement of program.body) visit(statement, program, null, null);
+  const strict = program.sourceType === 'module' || hasUseStrict(program.body);
+  for (const statement of program.body) visit(statement, program, null, null, strict);
   return found;
+}
+
+/** Does this directive prologue contain "use strict"? */
+function hasUseStrict(statements: Node[]): boolean {
+  for (const statement of statements) {
+    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') return false;
+    if (statement.directive === 'use strict') return true;
+  }
+  return false;
 }

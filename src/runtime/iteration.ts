@@ -138,16 +138,38 @@ export function asyncIterate(iterable: unknown): AsyncIteratorRecord {
   return { iterator: record.iterator as object, next: record.next, sync: true, done: false };
 }
 
-/** The next result, as a promise (a sync iterator's value is awaited first). Errors do not close. */
+/**
+ * The next result, as a promise. For a sync iterator this is %AsyncFromSyncIteratorPrototype%.next:
+ * whatever goes wrong (next() throws, its result is not an object, reading `done` or `value`
+ * throws, the value is a promise whose `constructor` getter throws) rejects the promise instead
+ * of throwing; the value is awaited with one PromiseResolve (one `constructor` lookup) and no
+ * species lookup. Errors do not close the iterator.
+ */
 export function asyncNext(record: AsyncIteratorRecord): unknown {
   record.done = true;
-  const result = record.next.call(record.iterator);
-  if (!record.sync) return result;
-  if ((typeof result !== 'object' || result === null) && typeof result !== 'function') {
-    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  if (!record.sync) return record.next.call(record.iterator);
+  let done: boolean;
+  let value: unknown;
+  try {
+    const result = record.next.call(record.iterator);
+    if ((typeof result !== 'object' || result === null) && typeof result !== 'function') {
+      throw new TypeError(`Iterator result ${String(result)} is not an object`);
+    }
+    done = Boolean((result as IteratorResult<unknown>).done);
+    value = (result as IteratorResult<unknown>).value;
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const done = Boolean((result as IteratorResult<unknown>).done);
-  return Promise.resolve((result as IteratorResult<unknown>).value).then((value) => ({ value, done }));
+  return syncContinuation(value, done);
+}
+
+/**
+ * AsyncFromSyncIteratorContinuation: `await` is PromiseResolve(%Promise%, value) then
+ * PerformPromiseThen, so the result settles in the same job as the spec's. (Node 20's V8 does not
+ * close the sync iterator when the value rejects, as later editions of the spec do; nor does this.)
+ */
+async function syncContinuation(value: unknown, done: boolean): Promise<IteratorResult<unknown>> {
+  return { value: await value, done } as IteratorResult<unknown>;
 }
 
 /** Checks an awaited result; true when the iteration is finished. */

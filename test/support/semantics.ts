@@ -4,7 +4,10 @@
  * reuse) and asserts that all three observed the same thing.
  */
 import assert from 'node:assert/strict';
-import type { TransformOptions } from '../../src/compiler/index.ts';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runInThisContext } from 'node:vm';
+import { transform, type TransformOptions } from '../../src/compiler/index.ts';
 import { runCompiled, runNative, type Observation } from './differential.ts';
 
 /** An observation, plus the promise rejections that nobody handled while (or shortly after) it ran. */
@@ -126,5 +129,48 @@ export async function compiledOnly(program: string, expected: Observation | Guar
   for (const reuseContinuations of [true, false]) {
     const observed = await compiled(prepare(program), { reuseContinuations });
     assert.deepEqual(observed, expected, `reuseContinuations: ${reuseContinuations}:\n  expected: ${show(expected)}\n  compiled: ${show(observed)}`);
+  }
+}
+
+/**
+ * Sloppy-mode code (ES modules are strict): `program` is a classic script, JavaScript, that
+ * declares `async function main(log)`. It runs inside a sloppy function (so its declarations are
+ * function-level, and leave nothing on the global object), natively and compiled with
+ * `runtime: 'global'` (with and without continuation reuse), and all three must observe the same.
+ */
+export async function sameSloppy(program: string, options: Pick<SameOptions, 'log' | 'returns' | 'throws'> = {}): Promise<Guarded> {
+  const globals = globalThis as typeof globalThis & { reawait?: unknown };
+  if (globals.reawait === undefined) {
+    const runtimeUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'runtime', 'index.js')).href;
+    globals.reawait = Object.freeze({ ...((await import(runtimeUrl)) as object) });
+  }
+  const source = `(function () {\n${PRELUDE_JS}${program}\nreturn main;\n})()`;
+  const run = (code: string) => guarded(() => observeMain(runInThisContext(code, { filename: 'program.js' }) as Main));
+  // The compiled script's header declares classes: in a block, so that runs do not collide.
+  const compile = (reuseContinuations: boolean) => `{\n${transform(source, { filename: 'program.js', runtime: 'global', reuseContinuations }).code}\n}`;
+  const native = await run(source);
+  const reuse = await run(compile(true));
+  const noReuse = await run(compile(false));
+  if (options.throws) assert.ok('threw' in native.outcome, `the native run was expected to throw: ${JSON.stringify(native)}`);
+  else assert.ok('returned' in native.outcome, `the native run threw: ${JSON.stringify(native.outcome)}`);
+  if (options.log !== undefined) assert.deepEqual(native.log, options.log, 'native log (the program itself is wrong)');
+  if ('returns' in options) assert.deepEqual(native.outcome, { returned: options.returns }, 'native result (the program itself is wrong)');
+  for (const [name, observed] of [['with', reuse], ['without', noReuse]] as const) {
+    assert.deepEqual(observed, native, `compiled ${name} continuation reuse differs from native:\n  native:   ${show(native)}\n  compiled: ${show(observed)}`);
+  }
+  return native;
+}
+
+type Main = (log: (...values: unknown[]) => void) => Promise<unknown>;
+
+async function observeMain(main: Main): Promise<Observation> {
+  const log: unknown[] = [];
+  const record = (...values: unknown[]): void => {
+    log.push(values.length === 1 ? values[0] : values);
+  };
+  try {
+    return { log, outcome: { returned: await main(record) } };
+  } catch (error) {
+    return { log, outcome: { threw: error instanceof Error ? { name: error.name, message: error.message } : error } };
   }
 }

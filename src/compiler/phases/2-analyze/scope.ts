@@ -44,6 +44,10 @@ export interface FunctionScope {
   /** Nodes `this` and `arguments` identifiers in this function and its nested arrows. */
   readonly thisNodes: Node[];
   readonly argumentsNodes: Node[];
+  /** The `arguments` identifiers among argumentsNodes that are written (sloppy mode: `arguments = x`). */
+  readonly argumentsWrites: Node[];
+  /** A named function expression: the identifiers in its body that write to its own name (not shadowed). */
+  readonly selfNameWrites: Node[];
   /** Uses of `super` / `new.target` in the body (for diagnostics). */
   readonly superNodes: Node[];
   readonly newTargetNodes: Node[];
@@ -76,6 +80,8 @@ export function analyzeScope(fn: Node): FunctionScope {
   const referenceAt = new Map<Node, Reference>();
   const thisNodes: Node[] = [];
   const argumentsNodes: Node[] = [];
+  const argumentsWrites: Node[] = [];
+  const selfNameWrites: Node[] = [];
   const superNodes: Node[] = [];
   const newTargetNodes: Node[] = [];
   let dynamicScope: Node | null = null;
@@ -97,6 +103,13 @@ export function analyzeScope(fn: Node): FunctionScope {
 
   const reference = (scope: Scope, id: Node, read: boolean, write: boolean, depth: number, toDefault = false): void => {
     const binding = scope.lookup(id.name);
+    if (binding === undefined && id.name === 'arguments' && (depth === 0 || arrowChainToRoot(scope))) {
+      // Reads are found by visitExpr; writes (sloppy mode) come here.
+      if (!argumentsNodes.includes(id)) argumentsNodes.push(id);
+      if (write) argumentsWrites.push(id);
+      return;
+    }
+    if (binding === undefined && write && fn.type === 'FunctionExpression' && fn.id && id.name === fn.id.name) selfNameWrites.push(id);
     if (binding === undefined || (binding as unknown) === NOT_A_BINDING) return;
     const ref: Reference = { binding, node: id, read, write, toDefault, nested: depth > 0 };
     binding.refs.push(ref);
@@ -454,6 +467,8 @@ export function analyzeScope(fn: Node): FunctionScope {
     argumentsBinding: argumentsNodes.length > 0 ? argumentsBinding : null,
     thisNodes,
     argumentsNodes,
+    argumentsWrites,
+    selfNameWrites,
     superNodes,
     newTargetNodes,
     dynamicScope,

@@ -66,9 +66,12 @@ class CfgBuilder {
     this.references = [...scope.referenceAt.values()].sort((a, b) => a.node.start - b.node.start);
     this.thisNodes = scope.thisNodes.map((n) => n.start).sort((a, b) => a - b);
     this.argumentsNodes = scope.argumentsNodes.map((n) => n.start).sort((a, b) => a - b);
+    this.argumentsWrites = scope.argumentsWrites.map((n) => n.start).sort((a, b) => a - b);
   }
   private readonly thisNodes: number[];
   private readonly argumentsNodes: number[];
+  /** Sloppy mode `arguments = x`: the alias is written. */
+  private readonly argumentsWrites: number[];
 
   private node(site: SiteItem | null = null): CfgNode {
     const node: CfgNode = {
@@ -377,6 +380,7 @@ class CfgBuilder {
       }
       if (this.lowered.thisValue && countIn(this.thisNodes, chunk.start, chunk.end) > 0) node.reads.add(this.lowered.thisValue.id);
       if (this.lowered.argumentsValue && countIn(this.argumentsNodes, chunk.start, chunk.end) > 0) node.reads.add(this.lowered.argumentsValue.id);
+      if (this.lowered.argumentsValue && countIn(this.argumentsWrites, chunk.start, chunk.end) > 0) node.mayWrite.add(this.lowered.argumentsValue.id);
     }
   }
 

@@ -7,7 +7,7 @@ import { UnsupportedAt } from '../../errors.js';
 import type { Names } from '../../names.js';
 import type { FunctionScope } from '../2-analyze/scope.js';
 import type { Jump } from '../2-analyze/jumps.js';
-import type { Item, LoweredFunction } from '../3-lower/ir.js';
+import type { Item, LoweredFunction, Value } from '../3-lower/ir.js';
 import type { SharedLayout } from '../4-layout/layout.js';
 import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
@@ -26,6 +26,17 @@ export interface FunctionPlan {
   readonly topLevel: boolean;
   /** For a method: the class body or object literal that holds it. */
   readonly home: Node | null;
+  /** The parent of `parent` (for a declaration in a function body: that function). */
+  readonly grandparent: Node | null;
+  /** Strict mode code. */
+  readonly strict: boolean;
+}
+
+/** The face of a compiled declaration, made at the top of the declaration's scope (it is hoisted). */
+export interface HoistedFace {
+  readonly id: Node;
+  /** The expression that makes the face. */
+  readonly face: string;
 }
 
 export interface EmitContext {
@@ -35,6 +46,13 @@ export interface EmitContext {
   readonly names: Names;
   /** Module-level declarations: continuation constructors, registrations of top-level faces. */
   readonly header: string[];
+  /**
+   * Faces of compiled declarations by the node of their scope (a block, a static block, or a
+   * function whose body declares them), printed at the top of that scope.
+   */
+  readonly hoistedFaces: Map<Node, HoistedFace[]>;
+  /** Compiled functions whose body is printed from the IR (they suspend): their faces follow the prologue. */
+  readonly loweredBodies: Set<Node>;
   /** Class bodies and object literals that hold compiled methods: their registrations, and how many have computed names. */
   readonly methodHomes: Map<Node, { registrations: string[]; computed: number }>;
   readonly continueAsBreak: Map<Node, string>;
@@ -57,8 +75,11 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     for (const node of plan.scope.newTargetNodes) rewrites.add(node, () => context.output.gen('undefined', node.start));
   }
   if (plan.lowered.argumentsValue) {
-    for (const node of plan.scope.argumentsNodes) rewrites.add(node, () => context.output.gen(names.arguments, node.start));
+    // Reads and (sloppy mode) writes: `{ arguments } = o` keeps its key.
+    const shorthand = shorthandIdentifiers(fn);
+    for (const node of plan.scope.argumentsNodes) rewrites.add(node, () => context.output.gen(shorthand.has(node) ? `arguments: ${names.arguments}` : names.arguments, node.start));
   }
+  if (stateful) context.loweredBodies.add(fn);
   for (const [node, name] of plan.lowered.renames) {
     rewrites.add(node, () => context.output.gen(name, node.start));
   }
@@ -97,28 +118,41 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     planMethod(plan, context, params, body);
     return;
   }
+  if (fn.type === 'FunctionDeclaration' && fn.id && parent.type !== 'SwitchCase') {
+    planDeclaration(plan, context, params, body);
+    return;
+  }
   if (fn.type === 'FunctionDeclaration' && fn.id) {
+    // Directly in a `switch` case, where no statement can precede the first case: the face is a
+    // plain function declaration (hoisted), which has a `prototype` and is refused by `new`.
     const name: string = fn.id.name;
     const fast = names.fast(name);
     const faceParams = Array.from({ length: plan.lowered.length }, (_, i) => names.param(i)).join(', ');
-    const topLevel = plan.topLevel;
     rewrites.add(fn, () => {
       const out = context.output;
       out.gen(`function `, fn.start);
       rewrites.copy(fn.id.start, fn.id.end);
-      // A declaration is a constructor by nature; an async function is not.
       out.gen(`(${faceParams}) { if (new.target !== undefined) ${names.runtime('notConstructor')}(${JSON.stringify(name)}); return ${names.runtime('start')}(${fast}, this, arguments); } function ${fast}(`);
       params();
       out.gen(') ');
       body();
-      if (!topLevel) out.gen(` ${names.runtime('declared')}(${name}, ${fast});`);
+      out.gen(` ${names.runtime('declared')}(${name}, ${fast});`);
     });
-    if (topLevel) context.header.push(`${names.runtime('declared')}(${name}, ${fast});`);
     return;
   }
   // Expressions, arrows and anonymous default exports: the face is made at run time.
   const name = fn.id ? fn.id.name : inferredName(parent, fn, context.text);
   const selfReference = fn.type === 'FunctionExpression' && fn.id && refersTo(fn.body, fn.id.name);
+  // The name of a function expression is a constant binding: assigning to it throws in strict
+  // mode (as `const` does) and is ignored in sloppy mode, where writes go to a sink whose getter
+  // gives the face.
+  const sink = selfReference && !plan.strict && plan.scope.selfNameWrites.length > 0 ? `${names.prefix}self_${fn.id.name}` : null;
+  if (sink !== null) {
+    const shorthand = shorthandIdentifiers(fn);
+    for (const node of plan.scope.selfNameWrites) {
+      rewrites.add(node, () => context.output.gen(shorthand.has(node) ? `${fn.id.name}: ${sink}.v` : `${sink}.v`, node.start));
+    }
+  }
   rewrites.add(fn, () => {
     const out = context.output;
     const face = `${names.runtime('fn')}(`;
@@ -135,7 +169,83 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     }
     body();
     out.gen(`, ${JSON.stringify(name)}, ${plan.lowered.length})`);
+    if (sink !== null) out.gen(`; const ${sink} = { get v() { return ${fn.id.name}; }, set v(_) {} }`);
     if (selfReference) out.gen(`; return ${fn.id.name}; })()`);
+  });
+}
+
+/**
+ * A declaration's face is made by the runtime (a method, so not a constructor and without
+ * `prototype`, `arguments` or `caller`), which a `function` declaration cannot be. To be hoisted
+ * as a declaration is, it is made at the top of the declaration's scope: in the module header
+ * (`var`), first in the function body (`var`, after the directives) or first in the block
+ * (`let`: an async function declaration in a block is block-scoped, without Annex B's var). In
+ * its place stays the fast entry, a function declaration, hoisted in the same scope.
+ */
+function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () => void, body: () => void): void {
+  const { fn, parent, grandparent } = plan;
+  const { rewrites, names, text } = context;
+  const name: string = fn.id.name;
+  const fast = names.fast(name);
+  const face = `${names.runtime('fn')}(${fast}, ${JSON.stringify(name)}, ${plan.lowered.length})`;
+  const exported = parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration';
+  const node = exported ? parent : fn;
+  rewrites.add(node, () => {
+    const out = context.output;
+    out.gen(`function ${fast}(`, fn.start);
+    params();
+    out.gen(') ');
+    body();
+    if (parent.type === 'ExportNamedDeclaration') out.gen(` export { ${name} };`);
+    else if (parent.type === 'ExportDefaultDeclaration') out.gen(` export { ${name} as default };`);
+  });
+  if (plan.topLevel) {
+    context.header.push(`var ${name} = ${face};`);
+    return;
+  }
+  const functionBody = grandparent !== null && isFunction(grandparent) && grandparent.body === parent;
+  const scope = functionBody ? grandparent : parent;
+  let faces = context.hoistedFaces.get(scope);
+  if (faces !== undefined) {
+    faces.push({ id: fn.id, face });
+    return;
+  }
+  faces = [{ id: fn.id, face }];
+  context.hoistedFaces.set(scope, faces);
+  const list = faces;
+  // The binding's name as printed (a compiled enclosing function may have renamed it).
+  const declare = (keyword: string): void => {
+    for (const { id, face } of list) {
+      context.output.gen(` ${keyword} `);
+      rewrites.copy(id.start, id.end);
+      context.output.gen(` = ${face};`);
+    }
+  };
+  if (functionBody) {
+    // A function that suspends prints its body from the IR: its faces follow the prologue.
+    if (context.loweredBodies.has(grandparent)) return;
+    const directives = parent.body.filter((s: Node, i: number) => parent.body.slice(0, i + 1).every((d: Node) => d.type === 'ExpressionStatement' && typeof d.directive === 'string'));
+    const last: Node | undefined = directives.at(-1);
+    if (last !== undefined) {
+      rewrites.add(last, () => {
+        rewrites.copy(last.start, last.end);
+        context.output.gen(';');
+        declare('var');
+      });
+    } else {
+      rewrites.addRange(parent.start, parent.start + 1, () => {
+        context.output.gen('{', parent.start);
+        declare('var');
+      });
+    }
+    return;
+  }
+  // A block (when printed from the IR, the emitter declares the faces: see hoistedFace) or a
+  // class static block.
+  const brace = parent.type === 'StaticBlock' ? text.indexOf('{', parent.start + 'static'.length) : parent.start;
+  rewrites.addRange(brace, brace + 1, () => {
+    context.output.gen('{', brace);
+    declare('let');
   });
 }
 
@@ -257,6 +367,11 @@ function bodyContext(plan: FunctionPlan, context: EmitContext, classNames: ((sta
     classFor: classNames ?? (() => ''),
     scratch: new Set<string>(),
     resumesWithThis: plan.lowered.resumesWithThis,
+    hoistedFace: (value: Value): string | null => {
+      const binding = value.binding;
+      if (binding === null || binding.kind !== 'function') return null;
+      return context.hoistedFaces.get(binding.scope)?.find((f) => f.id.name === binding.name)?.face ?? null;
+    },
   };
 }
 
@@ -281,7 +396,15 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   if (lowered.argumentsValue) locals.push(`${lowered.argumentsValue.name} = arguments`);
   for (const value of lowered.values) if (value.binding === null) locals.push(value.name);
   for (const scratch of scratchLocals(lowered, layout)) locals.push(names.scratch(scratch));
-  output.gen(`{ let ${locals.join(', ')}; `, fn.body.start);
+  // The directive prologue stays first, where it takes effect ("use strict").
+  const directives: string[] = [];
+  if (fn.body.type === 'BlockStatement') {
+    for (const statement of fn.body.body) {
+      if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
+      directives.push(`${context.text.slice(statement.expression.start, statement.expression.end)}; `);
+    }
+  }
+  output.gen(`{ ${directives.join('')}let ${locals.join(', ')}; `, fn.body.start);
   const state = names.runtime('state');
   output.gen(`if (${state}.resuming) { ${state}.resuming = false; ${k} = ${state}.k; ${s} = ${k}.state; switch (${s}) { `);
   for (const point of layout.points) {
@@ -289,6 +412,14 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
     if (restores.length > 0) output.gen(`case ${point.site.state}: ${restores.join('')}break; `);
   }
   output.gen('} } ');
+  // Faces of the declarations in the body, made on a fresh call (a resumption restores them).
+  for (const { id, face } of context.hoistedFaces.get(fn) ?? []) {
+    output.gen('var ');
+    rewrites.copy(id.start, id.end);
+    output.gen(` = ${s} === 0 ? ${face} : `);
+    rewrites.copy(id.start, id.end);
+    output.gen('; ');
+  }
   new ItemEmitter(bodyContext(plan, context, classNames)).list(lowered.body);
   output.gen(' }');
 }
@@ -420,4 +551,18 @@ function refersTo(node: Node, name: string): boolean {
     if (refersTo(child, name)) return true;
   }
   return false;
+}
+
+/** Identifiers that are the value of a shorthand property (`{ x }`, `{ x = 1 }`), in objects and patterns. */
+function shorthandIdentifiers(root: Node): Set<Node> {
+  const found = new Set<Node>();
+  const visit = (node: Node): void => {
+    if (node.type === 'Property' && node.shorthand) {
+      const value = node.value.type === 'AssignmentPattern' ? node.value.left : node.value;
+      if (value.type === 'Identifier') found.add(value);
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  return found;
 }

@@ -24,6 +24,8 @@ export interface BodyContext {
   readonly scratch: Set<string>;
   /** Record `this` in the continuation (methods using `super`). */
   readonly resumesWithThis: boolean;
+  /** For a compiled async function declared in a block: the expression that makes its face. */
+  readonly hoistedFace: (value: Value) => string | null;
 }
 
 export class ItemEmitter {
@@ -147,7 +149,10 @@ export class ItemEmitter {
         this.gen('{ ');
         for (const fn of item.hoistedFunctions) {
           const slot = this.slotExpression(fn);
-          if (slot) this.gen(`if (${this.s} !== 0) ${fn.name} = ${slot}; `);
+          const face = this.context.hoistedFace(fn);
+          // A compiled declaration's face is made at the top of its block (restored on resumption).
+          if (face !== null) this.gen(`let ${fn.name} = ${this.s} === 0 ? ${face} : ${slot ?? 'undefined'}; `);
+          else if (slot) this.gen(`if (${this.s} !== 0) ${fn.name} = ${slot}; `);
         }
         this.list(item.items);
         this.gen(' } ');
