@@ -430,6 +430,34 @@ describe('liveness', () => {
     assert.deepEqual(point(inCatch, 1).live, ['r']);
   });
 
+  test('a break or continue carried out after a finally that awaits leaves to its target', () => {
+    // `x` is read after the loop: live at the await only through the carried-out break (the
+    // path that falls through overwrites it first).
+    const broken = analyze(`
+      async function f(p, c) {
+        let x = g();
+        for (;;) {
+          try { if (c) break; } finally { await p; }
+          x = 2;
+        }
+        return x;
+      }`);
+    assert.deepEqual(point(broken, 1).live, ['p', 'c', 'x', '$ra_t1', '$ra_t2']);
+    // `i` is read by the outer loop's update, reached with `i` unchanged only by the carried-out
+    // `continue outer` (through both finally blocks).
+    const continued = analyze(`
+      async function f(p) {
+        outer: for (let i = 0; i < 3; i = next(i)) {
+          for (;;) {
+            try { try { continue outer; } finally { await p; } } finally { await p; }
+            i = 5;
+          }
+        }
+      }`);
+    assert.deepEqual(point(continued, 1).live, ['p', 'i', '$ra_t1', '$ra_t2', '$ra_t3', '$ra_t4']);
+    assert.deepEqual(point(continued, 2).live, ['p', 'i', '$ra_t1', '$ra_t2']);
+  });
+
   test('a value assigned inside the try and read in the catch is live at an await after the assignment', () => {
     const report = analyze(`
       async function f(p) {

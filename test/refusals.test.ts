@@ -60,37 +60,6 @@ function accepts(source: string, filename = 'program.ts'): void {
 
 // ------------------------------------------------------------------------------------------
 describe('unsupported constructs are refused with their position', () => {
-  test('break out of a try whose finally awaits', () =>
-    refuse({
-      source: [
-        'export async function f(p: Promise<number>) {',
-        '  for (;;) {',
-        '    try {',
-        '      break;',
-        '    } finally {',
-        '      await p;',
-        '    }',
-        '  }',
-        '}',
-      ].join('\n'),
-      marker: 'break;',
-      names: /`break` out of a `try` whose `finally` awaits/,
-    }));
-
-  test('continue out of a try whose finally awaits, JavaScript', () =>
-    refuse({
-      source: [
-        'export async function f(p) {',
-        '  outer: for (const x of [1, 2]) {',
-        '    try { if (x) continue outer; } finally { if (x) { await p; } }',
-        '  }',
-        '}',
-      ].join('\n'),
-      marker: 'continue outer',
-      names: /`continue` out of a `try` whose `finally` awaits/,
-      filename: 'program.js',
-    }));
-
   test('break out of a for await loop to an enclosing loop', () =>
     refuse({
       source: [

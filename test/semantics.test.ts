@@ -2321,6 +2321,175 @@ describe('awaits inside finally', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('break and continue through a finally that awaits', () => {
+  bothWays('unlabelled break and continue through one finally; normal completion', `
+      export async function main(log: any) {
+        for (let i = 0; i < 5; i++) {
+          try {
+            if (i === 1) continue;
+            if (i === 3) break;
+            log('body', i);
+          } finally { log('finally', i, await WAIT(i * 10)); }
+          log('after', i);
+        }
+        let n = 0;
+        while (true) {
+          try { n++; if (n < 3) continue; break; } finally { log('while finally', n, await WAIT('w')); }
+        }
+        return n;
+      }`, { log: [['body', 0], ['finally', 0, 0], ['after', 0], ['finally', 1, 10], ['body', 2], ['finally', 2, 20], ['after', 2], ['finally', 3, 30],
+        ['while finally', 1, 'w'], ['while finally', 2, 'w'], ['while finally', 3, 'w']], returns: 3 });
+
+  bothWays('labelled continue and break to an outer loop through two nested finally blocks that await', `
+      export async function main(log: any) {
+        const r: unknown[] = [];
+        outer: for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 3; j++) {
+            try {
+              try {
+                if (j === 1) continue outer;
+                if (i === 2) break outer;
+                r.push([i, j]);
+              } finally { r.push('inner ' + await WAIT(i + '' + j)); }
+              r.push('between');
+            } finally { r.push('outer ' + await WAIT(j)); }
+            r.push('after');
+          }
+          r.push('never');
+        }
+        return r;
+      }`, { returns: [[0, 0], 'inner 00', 'between', 'outer 0', 'after', 'inner 01', 'outer 1', [1, 0], 'inner 10', 'between', 'outer 0', 'after', 'inner 11', 'outer 1', 'inner 20', 'outer 0'] });
+
+  bothWays('a jump to a target between two finally blocks that await runs only the inner one', `
+      export async function main(log: any) {
+        try {
+          for (const x of [1, 2, 3]) {
+            try { if (x === 2) continue; if (x === 3) break; log('x', x); } finally { log('inner', x, await WAIT(x)); }
+          }
+          block: {
+            try { if (await WAIT(true)) break block; log('never'); } finally { log('block finally', await WAIT('b')); }
+            log('never either');
+          }
+          log('after block');
+        } finally { log('outer', await WAIT('o')); }
+      }`, { log: [['x', 1], ['inner', 1, 1], ['inner', 2, 2], ['inner', 3, 3], ['block finally', 'b'], 'after block', ['outer', 'o']] });
+
+  bothWays('a finally that awaits overrides the jump with its own return, throw or jump', `
+      async function ret(log: any) {
+        for (let i = 0; i < 3; i++) { try { break; } finally { await WAIT(0); return 'finally returned ' + i; } }
+        return 'never';
+      }
+      async function thr(log: any) {
+        for (let i = 0; i < 3; i++) { try { continue; } finally { await WAIT(0); if (i === 1) throw new Error('finally threw ' + i); } }
+        return 'never';
+      }
+      async function jmp(log: any) {
+        const r: unknown[] = [];
+        outer: for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 3; j++) { try { r.push([i, j]); break outer; } finally { await WAIT(0); if (j < 1) continue; } }
+        }
+        return r;
+      }
+      async function keep(log: any) {
+        for (let i = 0; i < 3; i++) { try { return 'try returned'; } finally { await WAIT(0); if (i < 2) continue; } }
+        return 'loop ended';
+      }
+      export async function main(log: any) {
+        log(await ret(log));
+        try { await thr(log); } catch (e: any) { log(e.message); }
+        log(await jmp(log), await keep(log));
+      }`, { log: ['finally returned 0', 'finally threw 1', [[[0, 0], [0, 1]], 'try returned']] });
+
+  bothWays('the exception of the try part is dropped by a jump in the finally; a jump is dropped by a throw in the finally', `
+      export async function main(log: any) {
+        for (const x of [1, 2]) {
+          try { throw new Error('lost ' + x); } finally { await WAIT(0); continue; }
+        }
+        try {
+          for (;;) { try { break; } finally { await WAITFAIL('from finally'); } }
+        } catch (e: any) { log('caught', e.message); }
+        return 'done';
+      }`, { log: [['caught', 'from finally']], returns: 'done' });
+
+  bothWays('loops of every kind: do-while with an awaiting test, for with an awaiting update, for-of and for-in bodies that await, switch', `
+      function* gen(log: any) { try { yield 1; yield 2; yield 3; } finally { log('gen closed'); } }
+      export async function main(log: any) {
+        let i = 0;
+        do {
+          try { i++; if (i === 2) continue; if (i === 4) break; log('do', i); } finally { log('do finally', i, await WAIT(i)); }
+        } while (await WAIT(i < 10));
+        for (let k = 0; k < 4; k = k + (await WAIT(1))) {
+          try { if (k % 2) continue; log('for', k); } finally { await WAIT(0); log('for finally', k); }
+        }
+        outer: for (const v of gen(log)) {
+          for (const key in { a: 1, b: 2 }) {
+            try { if (key === 'b') continue outer; if (v === 2) break outer; log('of/in', v, key); } finally { log('of/in finally', v, key, await WAIT(v)); }
+          }
+        }
+        for (const v of [1, 2, 3]) {
+          switch (v) {
+            case 1: try { break; } finally { log('switch finally', await WAIT(v)); }
+            case 2: try { if (v === 2) continue; log('fell through'); } finally { log('case 2 finally', v, await WAIT(v)); }
+            default: log('default', v);
+          }
+          log('after switch', v);
+        }
+      }`);
+
+  bothWays('jumps from catch clauses (awaiting or not), through native finally blocks, and from a native finally', `
+      export async function main(log: any) {
+        for (const x of [1, 2, 3]) {
+          try {
+            try { if (x > 1) throw new Error('e' + x); } catch (e: any) { log('catch', await WAIT(e.message)); if (x === 2) continue; break; }
+            log('try end', x);
+          } finally { log('finally', x, await WAIT(x)); }
+        }
+        for (const x of [1, 2, 3]) {
+          try {
+            try { if (x === 1) throw new Error('plain'); } catch (e: any) { log('plain catch', x); continue; }
+            try { if (x === 3) break; } finally { log('native finally', x); }
+          } finally { log('awaiting finally', x, await WAIT(x)); }
+        }
+        for (const x of [1, 2]) {
+          try { try { log('inner try', x); } finally { if (x === 1) continue; } log('not skipped', x); } finally { await WAIT(0); log('outer finally', x); }
+        }
+        for (const x of [1, 2]) {
+          try { try { if (x === 1) continue; } finally { log('awaiting inside', await WAIT(x)); } } finally { log('native outside', x); }
+        }
+      }`);
+
+  bothWays('values computed before the jump survive the suspensions of the finally', `
+      export async function main(log: any) {
+        let total = 0;
+        const seen: number[] = [];
+        outer: for (let i = 0; i < 4; i++) {
+          let local = i * 100;
+          for (let j = 0; ; j++) {
+            const mark = i + j;
+            try {
+              try {
+                local += mark;
+                if (j === i) continue outer;
+              } finally { total += await WAIT(local); }
+            } finally { seen.push(mark, await WAIT(j)); }
+          }
+        }
+        return [total, seen];
+      }`);
+
+  test('a labelled statement around the try, and a jump in a function called from it, are left alone', () =>
+    same(`
+      export async function main(log: any) {
+        labelled: try {
+          const inner = () => { for (;;) { break; } return 'inner'; };
+          log(inner());
+          break labelled;
+        } finally { log('finally', await later(1)); }
+        log('after');
+      }`, { log: ['inner', ['finally', 1], 'after'] }));
+});
+
+// ------------------------------------------------------------------------------------------
 describe('for await inside async functions', () => {
   test('async generators, sync iterables of promises, break/return/throw closing the iterator, assignment targets', () =>
     same(`

@@ -57,6 +57,12 @@ export interface CodeItem extends ItemBase {
    * awaits: they write `also` and leave to this label.
    */
   readonly completion: { readonly label: string; readonly also: readonly Value[] } | null;
+  /**
+   * A generated `break` or `continue` that carries out this original one, recorded as the
+   * completion of a `try` whose `finally` awaits (or of a `for await` body), after it: it leaves
+   * to that jump's target.
+   */
+  readonly carries: Node | null;
 }
 
 /** One declarator of a `let`/`const`/`var` (or a class declaration). */
@@ -186,8 +192,11 @@ export interface LoweredFunction {
    * (the continuation code must name each unambiguously), with their replacement text.
    */
   readonly renames: Map<Node, string>;
-  /** `return` statements inside a `try` whose `finally` awaits: they record a completion instead. */
-  readonly completionReturns: Map<Node, FinallyCompletion>;
+  /**
+   * `return`, `break` and `continue` statements that leave a `try` whose `finally` awaits (or a
+   * `for await` body): they record a completion instead.
+   */
+  readonly completionJumps: Map<Node, FinallyCompletion>;
   /** Where each binding's declaration completes: a block-scoped value is in its dead zone before. */
   readonly initialisedAt: ReadonlyMap<Binding, number>;
   /** Variables kept in a box `{ v }`: every use reads the box (see lower.ts, checkSupported). */
@@ -200,10 +209,15 @@ export interface LoweredFunction {
 export interface FinallyCompletion {
   /** Labels the try part: a `return` inside records itself and breaks out to the `finally`. */
   readonly label: string;
-  /** 0 normal, 1 throw, 2 return. */
+  /** 0 normal, 1 throw, 2 return, 3 + i: the i-th of `jumps`. */
   readonly kind: Value;
   /** The exception or the returned value. */
   readonly value: Value;
+  /**
+   * The `break` and `continue` statements inside whose target is outside, carried out after the
+   * `finally` as `text` (what the jump is emitted as there).
+   */
+  readonly jumps: { readonly node: Node; readonly text: string }[];
 }
 
 export function isStateful(item: Item): boolean {

@@ -43,7 +43,7 @@ const read = (value: Value): Chunk => ({ kind: 'ref', value, read: true, write: 
 const write = (value: Value): Chunk => ({ kind: 'ref', value, read: false, write: true });
 
 function code(chunks: Chunk[], mustWrite: Value[] = [], range: readonly [number, number] | null = null, hoisted = false, exits: CodeItem['exits'] = []): CodeItem {
-  return { kind: 'code', chunks, mustWrite, hoisted, range, exits, completion: null, ...NO_STATES };
+  return { kind: 'code', chunks, mustWrite, hoisted, range, exits, completion: null, carries: null, ...NO_STATES };
 }
 
 function exit(kind: 'break' | 'return' | 'throw', chunks: Chunk[]): CodeItem {
@@ -103,7 +103,7 @@ class Lowering {
   }
 
   private readonly finallyStack: FinallyCompletion[] = [];
-  private readonly completionReturns = new Map<Node, FinallyCompletion>();
+  private readonly completionJumps = new Map<Node, FinallyCompletion>();
   private readonly jumps: Jump[];
 
   private readonly renamed = new Map<Binding, string>();
@@ -227,6 +227,8 @@ class Lowering {
       // Parenthesised: the body may be a comma expression.
       body.push(exit('return', ['return ', this.context.names.runtime('ret'), '((', copy(fn.body), '));']));
     }
+    // Jumps that record a completion are emitted as such (function.ts), not as `break label`.
+    for (const node of this.completionJumps.keys()) this.context.continueAsBreak.delete(node);
     return {
       node: fn,
       isArrow: fn.type === 'ArrowFunctionExpression',
@@ -240,7 +242,7 @@ class Lowering {
       entryValues,
       scratch: [...this.scratch],
       renames: this.renames,
-      completionReturns: this.completionReturns,
+      completionJumps: this.completionJumps,
       boxed: this.boxed,
       initialisedAt: this.initialisedAt(),
       // `super` needs the real receiver when the method resumes (see Continuation.self).
@@ -419,13 +421,17 @@ class Lowering {
       out.push(code([copy(node)], [], [node.start, node.end], true));
       return;
     }
-    const item = code([copy(node)], this.assignedBy(node), [node.start, node.end]);
+    out.push(this.recordingCompletions(code([copy(node)], this.assignedBy(node), [node.start, node.end])));
+  }
+
+  /** Original text holding jumps that record a completion (see withPendingCompletion): they leave to its label. */
+  private recordingCompletions(item: CodeItem): CodeItem {
     const pending = this.finallyStack.at(-1);
-    if (pending && this.jumps.some((j) => j.kind === 'return' && this.completionReturns.get(j.node) === pending && j.node.start >= node.start && j.node.end <= node.end)) {
-      out.push({ ...item, completion: { label: pending.label, also: [pending.value, pending.kind] } });
-      return;
+    const [start, end] = item.range!;
+    if (pending && this.jumps.some((j) => this.completionJumps.get(j.node) === pending && j.node.start >= start && j.node.end <= end)) {
+      return { ...item, completion: { label: pending.label, also: [pending.value, pending.kind] } };
     }
-    out.push(item);
+    return item;
   }
 
   /**
@@ -578,7 +584,7 @@ class Lowering {
     const right = this.awaits(node.right) ? this.expr(node.right, out) : [copy(node.right)];
     if (!this.awaits(node.body)) {
       // Only the iterable awaits: the loop stays native, with its labels.
-      out.push(code([...labels.map((l) => `${l}: `), copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end]));
+      out.push(this.recordingCompletions(code([...labels.map((l) => `${l}: `), copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end])));
       return;
     }
     const names = this.context.names;
@@ -660,7 +666,7 @@ class Lowering {
       return;
     }
     const hasFinally = node.finalizer !== null;
-    const finalizer = hasFinally ? [code([copy(node.finalizer)], [], [node.finalizer.start, node.finalizer.end])] : null;
+    const finalizer = hasFinally ? [this.recordingCompletions(code([copy(node.finalizer)], [], [node.finalizer.start, node.finalizer.end]))] : null;
     const handler = node.handler;
     if (!this.awaits(handler)) {
       this.tryDepth++;
@@ -709,12 +715,6 @@ class Lowering {
    */
   private tryWithAwaitingFinally(node: Node, out: Item[]): void {
     const inside = [node.block.start, (node.handler ?? node.block).end] as const;
-    for (const jump of this.jumps) {
-      if (jump.node.start < inside[0] || jump.node.end > inside[1]) continue;
-      if ((jump.kind === 'break' || jump.kind === 'continue') && jump.target !== null && (jump.target.start < node.start || jump.target.end > node.end)) {
-        this.unsupported(`\`${jump.kind}\` out of a \`try\` whose \`finally\` awaits`, jump.node);
-      }
-    }
     this.withPendingCompletion(node, inside, out, () => {
       const guarded: Item[] = [];
       if (node.handler) this.tryStatement({ ...node, finalizer: null }, guarded);
@@ -725,16 +725,26 @@ class Lowering {
 
   /**
    * The shape shared by a `finally` that awaits and by `for await`: run `protect()` with its
-   * completion (normal, throw, return) recorded in two temps, then `after`, then carry the
-   * completion out. Returns inside [range) record themselves instead of returning.
+   * completion (normal, throw, return, or a `break`/`continue` to a target outside `node`)
+   * recorded in two temps, then `after`, then carry the completion out. Returns and such jumps
+   * inside [range) record themselves and leave to `after` instead (kind 3 + i for the i-th jump).
    */
   private withPendingCompletion(node: Node, range: readonly [number, number], out: Item[], protect: () => Item[], after: (items: Item[], pending: FinallyCompletion) => void): void {
     const noException = this.context.names.runtime('NO_EXCEPTION');
-    const pending: FinallyCompletion = { label: this.context.names.label(), kind: this.temp(), value: this.temp() };
+    const pending: FinallyCompletion = { label: this.context.names.label(), kind: this.temp(), value: this.temp(), jumps: [] };
     out.push(code([write(pending.kind), ' = 0; ', write(pending.value), ` = ${noException};`], [pending.kind, pending.value]));
-    // Returns inside (not those of an inner construct of this kind, which claims its own).
+    // The jumps inside (an inner construct of this kind claims its own again; this one then
+    // records the inner one's carried-out copy of a jump that leaves both).
     for (const jump of this.jumps) {
-      if (jump.kind === 'return' && jump.node.start >= range[0] && jump.node.end <= range[1]) this.completionReturns.set(jump.node, pending);
+      if (jump.node.start < range[0] || jump.node.end > range[1]) continue;
+      if (jump.kind === 'return') {
+        this.completionJumps.set(jump.node, pending);
+      } else if ((jump.kind === 'break' || jump.kind === 'continue') && jump.target !== null && (jump.target.start < node.start || jump.target.end > node.end)) {
+        this.completionJumps.set(jump.node, pending);
+        // A `continue` to a do-while whose test awaits is a `break` (see markContinues).
+        const asBreak = this.context.continueAsBreak.get(jump.node);
+        pending.jumps.push({ node: jump.node, text: asBreak !== undefined ? `break ${asBreak};` : `${jump.kind}${jump.label !== null ? ` ${jump.label}` : ''};` });
+      }
     }
     this.finallyStack.push(pending);
     // Everything protected is inside the try that captures the exception: awaits there take theirs.
@@ -748,18 +758,36 @@ class Lowering {
     out.push(code(['if (', read(pending.kind), ' === 0 && ', read(pending.value), ` !== ${noException}) `, write(pending.kind), ' = 1;'], []));
     after(out, pending);
     out.push(exit('throw', ['if (', read(pending.kind), ' === 1) throw ', read(pending.value), ';']));
-    out.push(this.returnIfPending(pending));
+    out.push(this.ifPending(pending, 2, this.returnItem([read(pending.value)])));
+    pending.jumps.forEach((jump, index) => out.push(this.ifPending(pending, 3 + index, this.jumpItem(jump))));
   }
 
-  /** `if (kind === 2) return value;` (or, nested, record it in the enclosing completion): conditional, so its writes are only possible. */
-  private returnIfPending(pending: FinallyCompletion): CodeItem {
-    const returned = this.returnItem([read(pending.value)]);
-    const also = returned.completion ? [...returned.mustWrite, ...returned.completion.also] : [];
+  /**
+   * `if (kind === n) item`, where item carries out the recorded completion (`return value`, a
+   * jump), or, nested, records it in the enclosing completion: conditional, so its writes are
+   * only possible.
+   */
+  private ifPending(pending: FinallyCompletion, n: number, item: CodeItem): CodeItem {
+    const also = item.completion ? [...item.mustWrite, ...item.completion.also] : [];
     return {
-      ...returned,
-      chunks: ['if (', read(pending.kind), ' === 2) { ', ...returned.chunks, ' }'],
+      ...item,
+      chunks: ['if (', read(pending.kind), ` === ${n}) { `, ...item.chunks, ' }'],
       mustWrite: [],
-      completion: returned.completion ? { label: returned.completion.label, also } : null,
+      completion: item.completion ? { label: item.completion.label, also } : null,
+    };
+  }
+
+  /**
+   * A `break`/`continue` carried out after the `finally` it passed through: as written, or, when
+   * it also leaves an enclosing `try` whose `finally` awaits, recorded in that one's completion.
+   */
+  private jumpItem(jump: FinallyCompletion['jumps'][number]): CodeItem {
+    const pending = this.finallyStack.at(-1);
+    const index = pending === undefined ? -1 : pending.jumps.findIndex((j) => j.node === jump.node);
+    if (pending === undefined || index < 0) return { ...code([jump.text]), carries: jump.node };
+    return {
+      ...code([write(pending.kind), ` = ${3 + index}; break ${pending.label};`], [pending.kind]),
+      completion: { label: pending.label, also: [] },
     };
   }
 

@@ -125,6 +125,7 @@ class CfgBuilder {
         for (const value of item.mustWrite) node.mustWrite.add(value.id);
         for (const exit of item.exits) this.exitTo(node, exit);
         if (item.range) this.originalJumps(node, item.range);
+        if (item.carries) this.jumpEdges(node, this.jumps.find((j) => j.node === item.carries)!);
         if (item.completion) {
           // Returns recorded as the completion of a try whose finally awaits: they leave to it.
           for (const value of item.completion.also) node.mayWrite.add(value.id);
@@ -341,22 +342,27 @@ class CfgBuilder {
     for (const jump of this.jumps) {
       if (jump.node.start < start) continue;
       if (jump.node.start >= end) break;
-      if (jump.kind === 'return' && this.lowered.completionReturns.has(jump.node)) continue; // see CodeItem.completion
-      if (jump.kind === 'return' || jump.kind === 'throw') {
-        this.exitTo(node, jump.kind);
-        continue;
-      }
+      if (this.lowered.completionJumps.has(jump.node)) continue; // see CodeItem.completion
       const target = jump.target;
       if (target !== null && target.start >= start && target.end <= end) continue; // stays inside
-      const found = [...this.targets].reverse().find((t) =>
-        jump.label !== null ? t.labels.includes(jump.label) : jump.kind === 'continue' ? t.loop : t.loop || t.node?.type === 'SwitchStatement',
-      );
-      if (!found) continue;
-      const to = jump.kind === 'continue' ? found.continueTo : found.breakTo;
-      if (to) this.link(node, to);
-      // A jump out through finally blocks also runs them.
-      for (const f of this.finallies) this.link(node, f);
+      this.jumpEdges(node, jump);
     }
+  }
+
+  /** Edges of one jump leaving `node` (written, or carried out after a finally: CodeItem.carries). */
+  private jumpEdges(node: CfgNode, jump: Jump): void {
+    if (jump.kind === 'return' || jump.kind === 'throw') {
+      this.exitTo(node, jump.kind);
+      return;
+    }
+    const found = [...this.targets].reverse().find((t) =>
+      jump.label !== null ? t.labels.includes(jump.label) : jump.kind === 'continue' ? t.loop : t.loop || t.node?.type === 'SwitchStatement',
+    );
+    if (!found) return;
+    const to = jump.kind === 'continue' ? found.continueTo : found.breakTo;
+    if (to) this.link(node, to);
+    // A jump out through finally blocks also runs them.
+    for (const f of this.finallies) this.link(node, f);
   }
 
   /** Reads and writes of values in some chunks. */

@@ -84,7 +84,13 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     rewrites.add(node, () => context.output.gen(name, node.start));
   }
   for (const jump of plan.jumps) {
-    const completion = jump.kind === 'return' ? plan.lowered.completionReturns.get(jump.node) : undefined;
+    const completion = plan.lowered.completionJumps.get(jump.node);
+    if (completion && jump.kind !== 'return') {
+      // A break or continue through a finally that awaits: record which, and leave to the finally.
+      const index = completion.jumps.findIndex((j) => j.node === jump.node);
+      rewrites.add(jump.node, () => context.output.gen(`{ ${completion.kind.name} = ${3 + index}; break ${completion.label}; }`, jump.node.start));
+      continue;
+    }
     if (completion) {
       // Inside a try whose finally awaits: record the completion and leave to the finally.
       const node = jump.node;
