@@ -60,6 +60,19 @@ function accepts(source: string, filename = 'program.ts'): void {
 
 // ------------------------------------------------------------------------------------------
 describe('unsupported constructs are refused with their position', () => {
+  test('break out of a for await loop to an enclosing loop', () =>
+    refuse({
+      source: [
+        'export async function f(xs: AsyncIterable<string>[]) {',
+        '  outer: for (const list of xs) {',
+        '    for await (const x of list) { if (x) break outer; }',
+        '  }',
+        '}',
+      ].join('\n'),
+      marker: 'break outer',
+      names: /`break` out of a `for await` loop/,
+    }));
+
   test('a closure capturing a var that changes after an await', () =>
     refuse({
       source: [
@@ -127,17 +140,16 @@ describe('unsupported constructs are refused with their position', () => {
       names: /`super\(\.\.\.\)` call/,
     }));
 
-  test('await inside a destructuring default', () =>
-    refuse({
-      source: [
-        'export async function f(o: { a?: number }, d: Promise<number>) {',
-        '  const { a = await d } = o;',
-        '  return a;',
-        '}',
-      ].join('\n'),
-      marker: '{ a = await d }',
-      names: /await inside a destructuring default or computed key/,
-    }));
+  test('await inside destructuring defaults and computed keys is accepted', () =>
+    accepts([
+      'export async function f(o: { a?: number }, d: Promise<number>) {',
+      '  const { a = await d, [await d]: b } = o as any;',
+      '  let c; [c = await d] = [];',
+      '  try { throw o; } catch ({ a: e = await d }: any) { c = e; }',
+      '  for (const { a: g = await d } of [o]) c = g;',
+      '  return [a, b, c];',
+      '}',
+    ].join('\n')));
 
   test('a lexical declaration directly inside a switch that awaits', () =>
     refuse({

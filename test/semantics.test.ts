@@ -2490,67 +2490,6 @@ describe('break and continue through a finally that awaits', () => {
 });
 
 // ------------------------------------------------------------------------------------------
-describe('break and continue out of for await to an enclosing statement', () => {
-  bothWays('the iterator is closed (its awaited return() runs) before the jump', `
-      function iterable(name: string, log: any) {
-        let i = 0;
-        return {
-          [Symbol.asyncIterator]() {
-            return {
-              next: async () => ({ done: i >= 3, value: name + i++ }),
-              return: async () => { await WAIT(0); log('return', name); return {}; },
-            };
-          },
-        };
-      }
-      export async function main(log: any) {
-        outer: for (let round = 0; round < 3; round++) {
-          for await (const v of iterable('a' + round, log)) {
-            log('got', v);
-            if (round === 0) continue outer;
-            if (round === 1) break outer;
-          }
-          log('never');
-        }
-        block: {
-          for await (const v of iterable('b', log)) { if (v === 'b1') break block; log('b', v); }
-          log('not here');
-        }
-        log('done');
-      }`, { log: [['got', 'a00'], ['return', 'a0'], ['got', 'a10'], ['return', 'a1'], ['b', 'b0'], ['return', 'b'], 'done'] });
-
-  bothWays('nested for await loops, a finally that awaits on the way, async generators, a throwing return()', `
-      async function* gen(name: string, log: any) { try { for (let i = 0; i < 3; i++) { yield name + i; await WAIT(0); } } finally { log('gen finally', name); } }
-      function badReturn() {
-        return { [Symbol.asyncIterator]() { return { next: async () => ({ done: false, value: 1 }), return: async () => { throw new Error('return failed'); } }; } };
-      }
-      export async function main(log: any) {
-        outer: for (const round of [0, 1, 2]) {
-          for await (const a of gen('a' + round, log)) {
-            try {
-              for await (const b of gen('b' + round, log)) {
-                log(a, b);
-                if (round === 0) continue outer;
-                if (round === 2) break outer;
-                break;
-              }
-            } finally { log('finally', round, await WAIT(round)); }
-            log('after inner', a);
-            if (a === 'a11') continue outer;
-          }
-        }
-        try {
-          xs: for (const x of [1, 2]) { for await (const v of badReturn()) { log('x', x, v); if (x === 1) continue xs; break; } }
-        } catch (e: any) { log('caught', e.message); }
-        let count = 0;
-        loop: while (true) {
-          for await (const v of [WAIT(1), 2, 3]) { count += v; if (count > 2) break loop; }
-        }
-        return count;
-      }`);
-});
-
-// ------------------------------------------------------------------------------------------
 describe('for await inside async functions', () => {
   test('async generators, sync iterables of promises, break/return/throw closing the iterator, assignment targets', () =>
     same(`
@@ -2853,6 +2792,103 @@ describe('found by the fuzzer', () => {
         const h = async (x: any) => (await later(x), log('h'), x * 2);
         return [await f(), await g(1), await h(3)];
       }`, { log: ['g', 'h'], returns: [1, 2, 6] }));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('awaits inside destructuring defaults and computed keys', () => {
+  bothWays('declarations: the source first, then each property in order, defaults only for undefined, computed keys, rest', `
+    export async function main(log: any) {
+      const src: any = {
+        get a() { log('get a'); return undefined; },
+        get b() { log('get b'); return 2; },
+        get k() { log('get k'); return 'K'; },
+        get n() { log('get n'); return null; },
+        x: 9, y: 10,
+      };
+      const source = () => { log('source'); return src; };
+      const key = (k: string) => { log('key', k); return k; };
+      const { a = await WAIT('A'), b = await WAIT('B'), [await WAIT(key('k'))]: c, n = await WAIT('n'), ...rest } = source();
+      log(a, b, c, n, rest);
+      let { p: { q = await WAIT('q') } = await WAIT({} as any), r = (log('r default'), 'r') } = {} as any;
+      var { v = await WAIT('v'), [key('w')]: w = await WAIT('w') } = {} as any;
+      const objKey = { toString() { log('toString'); return 'x'; } };
+      const { [await WAIT(objKey) as any]: viaObject } = src;
+      return [a, b, c, n, q, r, v, w, viaObject];
+    }`, { returns: ['A', 2, 'K', null, 'q', 'r', 'v', 'w', 9] });
+
+  bothWays('array patterns: the iterator is stepped lazily and closed when the pattern is done first, or by a throw', `
+    function counting(log: any, name: string, n: number) {
+      let i = 0;
+      return { [Symbol.iterator]() { log(name, 'iterator'); return this; },
+        next() { i++; log(name, 'next', i); return { value: i === 1 ? undefined : i, done: i > n }; },
+        return() { log(name, 'return'); return {}; } };
+    }
+    export async function main(log: any) {
+      const [a = await WAIT('a'), , c = await WAIT('c')] = counting(log, 'one', 5);
+      log(a, c);
+      const [d = await WAIT('d'), e = await WAIT('e'), f = await WAIT('f'), ...g] = counting(log, 'two', 2);
+      log(d, e, f, g);
+      const [h = await WAIT('h'), [i = await WAIT('i')] = counting(log, 'inner', 1)] = counting(log, 'three', 1);
+      log(h, i);
+      try {
+        const [j = await WAIT('j'), k = await WAITFAIL('k fails')] = counting(log, 'four', 1);
+        log('never', j, k);
+      } catch (error: any) { log('caught', error.message); }
+      try {
+        const [l = await WAIT('l'), { m } = null as any] = counting(log, 'five', 3);
+        log('never', l, m);
+      } catch (error: any) { log('caught', error.message); }
+      const [...all] = [await WAIT(1), 2];
+      const [first = await WAIT('first'), ...others] = [undefined, 2, 3];
+      return [all, first, others];
+    }`, { returns: [[1, 2], 'first', [2, 3]] });
+
+  bothWays('errors: next() throwing does not close; a null source; TDZ of a later name in a default', `
+    export async function main(log: any) {
+      const broken = { [Symbol.iterator]() { return { next() { throw new Error('next fails'); }, return() { log('return'); return {}; } }; } };
+      try { const [a = await WAIT('a')] = broken; log('never', a); } catch (error: any) { log(error.message); }
+      try { const { a = await WAIT('a') } = null as any; log('never', a); } catch (error: any) { log(error.name, error.message); }
+      try { const { b, c = await WAIT('c') } = undefined as any; log('never', b, c); } catch (error: any) { log(error.name, error.message); }
+      try { const { [await WAIT('k')]: d } = null as any; log('never', d); } catch (error: any) { log(error.name, error.message); }
+      try { const { e = await WAIT(f), f } = {} as any; log('never', e, f); } catch (error: any) { log(error.name, error.message); }
+      try { const [g = await WAIT(h), h] = [] as any[]; log('never', g, h); } catch (error: any) { log(error.name, error.message); }
+      const { i = () => 'named', j = class {} } = {} as any;
+      return [i.name, j.name];
+    }`, { returns: ['i', 'j'] });
+
+  bothWays('assignment patterns: targets (members first), defaults, computed keys, the value of the assignment', `
+    export async function main(log: any) {
+      const o: any = {};
+      const target = () => { log('target'); return o; };
+      const key = (k: string) => { log('key', k); return k; };
+      const src: any = { get p() { log('get p'); return undefined; }, get s() { log('get s'); return 's'; } };
+      let x: any, y: any, rest: any;
+      const value = ({ p: target().p = await WAIT('p'), [key('s')]: target()[key('t')] = await WAIT('no'), ...rest } = src);
+      log(value === src, o, rest);
+      [x = await WAIT('x'), target().y = await WAIT('y'), ...target().z] = [undefined, undefined, 3, 4];
+      ({ a: [y = await WAIT('y2')] = [] } = {} as any);
+      log(x, y, o);
+      return [x, y, o.p, o.t, o.y, o.z];
+    }`, { returns: ['x', 'y2', 'p', 's', 'y', [3, 4]] });
+
+  bothWays('catch parameters, for-of, for-in and for await targets; closures over the bound names after the loop', `
+    export async function main(log: any) {
+      const fns: any[] = [];
+      for (const { v, w = await WAIT(v * 10) } of [{ v: 1 }, { v: 2, w: 5 }] as any[]) fns.push(() => [v, w]);
+      for (const [i, j = await WAIT('j' + i)] of [[1], [2, 3]] as any[]) { fns.push(() => [i, j]); }
+      let p: any, q: any;
+      for ({ p, q = await WAIT('dq') } of [{ p: 1 }, { p: 2, q: 'given' }] as any[]) log(p, q);
+      for (const k in { first: 1, second: 2 }) { const [c = await WAIT(k)] = []; log(c); }
+      try { throw { code: 1 }; } catch ({ code, message = await WAIT('m' + code) }: any) { log(code, message); }
+      async function* gen() { yield { a: 1 }; yield { a: 2, b: 'given' }; }
+      for await (const { a, b = await WAIT('b' + a) } of gen()) fns.push(() => [a, b]);
+      const it = { [Symbol.iterator]() { return { next() { log('next'); return { value: 1, done: false }; }, return() { log('return'); return {}; } }; } };
+      for (const [x = await WAIT(0)] of [it]) log('body', x);
+      try { for (const { y = await WAITFAIL('target fails') } of [{}]) log('never', y); } catch (error: any) { log(error.message); }
+      const out: any = {};
+      for (out[await WAIT('key')] of ['x', 'y']) log({ ...out });
+      return fns.map((f) => f());
+    }`, { returns: [[1, 10], [2, 5], [1, 'j1'], [2, 3], [1, 'b1'], [2, 'given']] });
 });
 
 describe('faces of async function declarations (BUGS.md 16)', () => {

@@ -39,6 +39,7 @@ export interface LowerContext {
 
 const copy = (node: Node): Chunk => ({ kind: 'copy', start: node.start, end: node.end });
 const copyRange = (start: number, end: number): Chunk => ({ kind: 'copy', start, end });
+type Keyword = 'let' | 'const' | 'var';
 const read = (value: Value): Chunk => ({ kind: 'ref', value, read: true, write: false });
 const write = (value: Value): Chunk => ({ kind: 'ref', value, read: false, write: true });
 
@@ -117,7 +118,7 @@ class Lowering {
    */
   private renameShadowed(): void {
     const seen = new Set<string>();
-    const shorthand = shorthandValues(this.fn);
+    const shorthand = shorthandValues(this.fn, (pattern) => this.awaits(pattern));
     for (const binding of this.scope.bindings) {
       if (!seen.has(binding.name)) {
         seen.add(binding.name);
@@ -162,10 +163,11 @@ class Lowering {
   /** Where each binding's declaration completes (`const d = await x` initialises d after the await). */
   private initialisedAt(): Map<Binding, number> {
     const ends = statementEnds(this.fn);
+    const inPatterns = loweredPatternInits(this.fn, (node) => this.awaits(node));
     const at = new Map<Binding, number>();
     for (const binding of this.scope.bindings) {
       const declaration = binding.refs.find((r) => r.write && !r.nested);
-      if (declaration) at.set(binding, ends.get(declaration.node) ?? declaration.node.start);
+      if (declaration) at.set(binding, inPatterns.get(declaration.node) ?? ends.get(declaration.node) ?? declaration.node.start);
     }
     return at;
   }
@@ -261,7 +263,7 @@ class Lowering {
   private checkSupported(): void {
     const loops: Node[] = [];
     for (const node of this.awaiting) if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type)) loops.push(node);
-    const shorthand = shorthandValues(this.fn);
+    const shorthand = shorthandValues(this.fn, (pattern) => this.awaits(pattern));
     const declaredBy = declarationSites(this.fn);
     const statementEnd = statementEnds(this.fn);
     const createdAt = closureCreation(this.fn);
@@ -451,13 +453,20 @@ class Lowering {
     const keyword = node.kind as 'let' | 'const' | 'var';
     if (keyword !== 'let' && keyword !== 'const' && keyword !== 'var') this.unsupported(`'${node.kind}' declarations`, node);
     for (const d of node.declarations) {
-      if (this.awaits(d.id)) this.unsupported('await inside a destructuring default or computed key', d.id);
       const init = d.init ? this.expr(d.init, out) : null;
-      this.declare(keyword, d.id, init, out);
+      this.declare(keyword, d.id, init, out, d.init ? calleeText(this.context.text, d.init) : null);
     }
   }
 
-  private declare(keyword: 'let' | 'const' | 'var', target: Node, init: Chunk[] | null, out: Item[]): void {
+  /**
+   * Declares `target` with `init`. A pattern whose defaults or computed keys await is lowered
+   * into steps (see destructure); `source` is how V8 names the value in its errors then.
+   */
+  private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null): void {
+    if (this.awaits(target) && init !== null) {
+      this.destructure(target, init, keyword, source, out);
+      return;
+    }
     const declared: Value[] = [];
     for (const id of identifiersOf(target)) {
       const ref = this.scope.referenceAt.get(id);
@@ -466,6 +475,175 @@ class Lowering {
     const ref = target.type === 'Identifier' ? this.scope.referenceAt.get(target) : undefined;
     if (ref && this.boxed.has(ref.binding)) init = ['{ v: ', ...(init ?? ['undefined']), ' }'];
     out.push({ kind: 'decl', keyword, target: [copy(target)], declared, isPattern: target.type !== 'Identifier', init, ...NO_STATES });
+  }
+
+  /**
+   * A pattern whose defaults or computed keys await, lowered into simple steps in the order of
+   * the specification: the source is read once; an object pattern checks it is not null or
+   * undefined, then for each property evaluates a computed key (ToPropertyKey at once), the
+   * target of an assignment (its object and key), gets the value, evaluates the default only
+   * when the value is undefined, and binds it (nested patterns likewise); a rest copies the
+   * remaining own enumerable properties. An array pattern steps the iterator lazily, element by
+   * element (no `next` once it is done), and closes it (`return()`) when the pattern completes
+   * before the iterator does, or when a step other than the iterator's own throws.
+   * `keyword` declares the names (one declaration each, in order: a default sees the names
+   * after it in their dead zone); null assigns. `source`: how V8 names the value in the
+   * TypeError for null or undefined (top-level declarations only).
+   */
+  private destructure(pattern: Node, init: Chunk[], keyword: Keyword | null, source: string | null, out: Item[]): void {
+    const only = init[0];
+    const value = init.length === 1 && typeof only === 'object' && only.kind === 'ref' ? init : [read(this.spillChunks(init, out))];
+    if (pattern.type === 'ObjectPattern') this.objectPattern(pattern, value, keyword, source, out);
+    else this.arrayPattern(pattern, value, keyword, out);
+  }
+
+  /** Iterators of the array patterns being lowered, innermost last: a throw closes them all. */
+  private readonly openIterators: Value[] = [];
+
+  /**
+   * Steps of a lowered pattern that may throw: inside the array patterns being lowered, they
+   * run in a `try` that closes the iterators on a throw. Declarations stay outside it, in the
+   * enclosing block.
+   */
+  private guard(out: Item[], build: (into: Item[]) => void): void {
+    if (this.openIterators.length === 0) {
+      build(out);
+      return;
+    }
+    const items: Item[] = [];
+    this.tryDepth++;
+    build(items);
+    this.tryDepth--;
+    if (items.length === 0) return;
+    const close = [...this.openIterators].reverse().flatMap((it): Chunk[] => [`${this.context.names.runtime('closeOnThrow')}(`, read(it), '); ']);
+    out.push({ kind: 'try', block: items, handlerCopy: null, captureInto: null, onThrow: close, finalizer: null, ...spanOf(items) });
+  }
+
+  private objectPattern(pattern: Node, value: Chunk[], keyword: Keyword | null, source: string | null, out: Item[]): void {
+    const global = 'globalThis';
+    // RequireObjectCoercible, with V8's messages (which depend on the first property).
+    const first = pattern.properties[0];
+    const named = first && first.type === 'Property' && !first.computed ? propertyKeyOf(first.key) : null;
+    const destructuring = source !== null && !(named !== null && first.value.type === 'AssignmentPattern');
+    const prefix = !destructuring ? 'Cannot read properties of ' : named === null ? `Cannot destructure '${source}' as it is ` : `Cannot destructure property '${named}' of '${source}' as it is `;
+    const suffix = destructuring ? '.' : named === null ? '' : ` (reading '${named}')`;
+    this.guard(out, (into) => into.push(exit('throw', ['if (', ...value, ' === null || ', ...value, ` === undefined) throw new ${global}.TypeError(${JSON.stringify(prefix)} + `, ...value, ` + ${JSON.stringify(suffix)});`])));
+    const keys: Chunk[][] = [];
+    for (const property of pattern.properties) {
+      if (property.type === 'RestElement') {
+        const rest = this.temp();
+        let reference: Chunk[] | null = null;
+        this.guard(out, (into) => {
+          reference = this.assignmentReference(property.argument, keyword, into);
+          const [o, p, d] = ['o', 'p', 'd'].map((n) => this.scratchLocal(n));
+          const excluded = keys.flatMap((key) => [` && ${p} !== `, ...key]);
+          into.push(code([
+            write(rest), ` = {}; ${o} = ${global}.Object(`, ...value, `); for (${p} of ${global}.Reflect.ownKeys(${o})) if (true`, ...excluded,
+            `) { ${d} = ${global}.Reflect.getOwnPropertyDescriptor(${o}, ${p}); if (${d} !== undefined && ${d}.enumerable) ${global}.Reflect.defineProperty(`, read(rest),
+            `, ${p}, { __proto__: null, value: ${o}[${p}], writable: true, enumerable: true, configurable: true }); }`,
+          ], [rest]));
+        });
+        this.bindTarget(property.argument, [read(rest)], keyword, reference, out);
+        continue;
+      }
+      let key: Chunk[];
+      if (property.computed) {
+        const converted = this.temp();
+        // ToPropertyKey at once, before the target and the value (an object key converts once).
+        this.guard(out, (into) => into.push(code([write(converted), ` = ${global}.Reflect.ownKeys({ [`, ...this.expr(property.key, into), ']: 0 })[0];'], [converted])));
+        key = [read(converted)];
+      } else {
+        key = [JSON.stringify(propertyKeyOf(property.key))];
+      }
+      keys.push(key);
+      this.patternElement(property.value, keyword, out, () => [...value, '[', ...key, ']']);
+    }
+  }
+
+  private arrayPattern(pattern: Node, value: Chunk[], keyword: Keyword | null, out: Item[]): void {
+    const names = this.context.names;
+    const iterator = this.temp();
+    this.guard(out, (into) => into.push(code([write(iterator), ` = ${names.runtime('iterate')}(`, ...value, ');'], [iterator])));
+    this.openIterators.push(iterator);
+    // A step after the iterator is done gives undefined without calling `next`.
+    const next = (into: Item[]): Chunk[] => {
+      const step = this.temp();
+      into.push(code([write(step), ' = ', read(iterator), `.done ? undefined : ${names.runtime('step')}(`, read(iterator), '); if (', read(step), ` === ${names.runtime('DONE')}) `, write(step), ' = undefined;'], [step]));
+      return [read(step)];
+    };
+    for (const element of pattern.elements) {
+      if (element === null) {
+        this.guard(out, (into) => void next(into));
+        continue;
+      }
+      if (element.type === 'RestElement') {
+        const rest = this.temp();
+        let reference: Chunk[] | null = null;
+        this.guard(out, (into) => {
+          reference = this.assignmentReference(element.argument, keyword, into);
+          const x = this.scratchLocal('x');
+          into.push(code([write(rest), ' = []; while (!', read(iterator), `.done) { ${x} = ${names.runtime('step')}(`, read(iterator), `); if (${x} !== ${names.runtime('DONE')}) `, read(rest), '[', read(rest), `.length] = ${x}; }`], [rest]));
+        });
+        this.bindTarget(element.argument, [read(rest)], keyword, reference, out);
+        continue;
+      }
+      this.patternElement(element, keyword, out, next);
+    }
+    this.openIterators.pop();
+    this.guard(out, (into) => into.push(code([`${names.runtime('close')}(`, read(iterator), ');'])));
+  }
+
+  /** One element or property value of a lowered pattern: target reference, value, default, binding. */
+  private patternElement(element: Node, keyword: Keyword | null, out: Item[], get: (into: Item[]) => Chunk[]): void {
+    const init = element.type === 'AssignmentPattern' ? element.right : null;
+    const target = init ? element.left : element;
+    const value = this.temp();
+    let reference: Chunk[] | null = null;
+    this.guard(out, (into) => {
+      reference = this.assignmentReference(target, keyword, into);
+      into.push(code([write(value), ' = ', ...get(into), ';'], [value]));
+      if (init) {
+        const branch: Item[] = [];
+        // A default that is an anonymous function takes the name of its binding.
+        const name = target.type === 'Identifier' && isAnonymousFunction(init) ? JSON.stringify(target.name) : null;
+        const evaluated = name ? [`{ [${name}]: `, copy(init), ` }[${name}]`] : this.expr(init, branch);
+        branch.push(code([write(value), ' = ', ...evaluated, ';'], [value]));
+        into.push(this.ifItem([read(value), ' === undefined'], branch, null));
+      }
+    });
+    this.bindTarget(target, [read(value)], keyword, reference, out);
+  }
+
+  /** An assignment's target that is a property: its object and key, evaluated before the value is got. */
+  private assignmentReference(target: Node, keyword: Keyword | null, out: Item[]): Chunk[] | null {
+    if (keyword !== null || target.type !== 'MemberExpression') return null;
+    if (target.object.type === 'Super') return this.unsupported('assignment to `super` property with await', target);
+    const object = this.spill(this.expr(target.object, out), target.object, out);
+    if (!target.computed) return [...object, '.', copy(target.property)];
+    return [...object, '[', ...this.spill(this.expr(target.property, out), target.property, out), ']'];
+  }
+
+  /** Binds a value to a pattern's target: declares it, assigns it, or destructures it further. */
+  private bindTarget(target: Node, value: Chunk[], keyword: Keyword | null, reference: Chunk[] | null, out: Item[]): void {
+    if (target.type === 'ObjectPattern' || target.type === 'ArrayPattern') {
+      this.destructure(target, value, keyword, null, out);
+    } else if (keyword !== null) {
+      this.declare(keyword, target, value, out);
+    } else if (reference !== null) {
+      const to = reference;
+      this.guard(out, (into) => into.push(code([...to, ' = ', ...value, ';'])));
+    } else {
+      const ref = this.scope.referenceAt.get(target);
+      // A boxed variable is written through its box: the identifier's own rewrite (`x.v`).
+      const direct = ref && !this.boxed.has(ref.binding) ? this.valueOf(ref.binding) : null;
+      this.guard(out, (into) => into.push(code([direct ? write(direct) : copy(target), ' = ', ...value, ';'], direct ? [direct] : [])));
+    }
+  }
+
+  private scratchLocal(name: string): string {
+    const scratch = this.context.names.scratch(name);
+    this.scratch.add(scratch);
+    return scratch;
   }
 
   private ifItem(test: Chunk[], consequent: Item[], alternate: Item[] | null): IfItem {
@@ -580,9 +758,8 @@ class Lowering {
       this.forAwait(node, out, labels);
       return;
     }
-    if (this.awaits(node.left)) this.unsupported('await inside a for-in/for-of target', node.left);
     const right = this.awaits(node.right) ? this.expr(node.right, out) : [copy(node.right)];
-    if (!this.awaits(node.body)) {
+    if (!this.awaits(node.body) && !this.awaits(node.left)) {
       // Only the iterable awaits: the loop stays native, with its labels.
       out.push(this.recordingCompletions(code([...labels.map((l) => `${l}: `), copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end])));
       return;
@@ -595,13 +772,9 @@ class Lowering {
     outer.push(code([write(iterator), ` = ${names.runtime(isOf ? 'iterate' : 'enumerate')}(`, ...right, ');'], [iterator]));
     const items: Item[] = [];
     items.push(code([write(step), ` = ${names.runtime('step')}(`, read(iterator), `); if (`, read(step), ` === ${names.runtime('DONE')}) break;`], [step], null, false, ['break']));
-    if (node.left.type === 'VariableDeclaration') {
-      const keyword = node.left.kind as 'let' | 'const' | 'var';
-      this.declare(keyword, node.left.declarations[0].id, [read(step)], items);
-    } else {
-      items.push(code(['(', copy(node.left), ' = ', read(step), ');']));
-    }
+    // Binding the target is inside the try that closes the iterator, like the body.
     this.tryDepth += isOf ? 1 : 0;
+    this.loopTarget(node.left, [read(step)], items);
     items.push(...this.lowerBlock(node.body));
     this.tryDepth -= isOf ? 1 : 0;
     const loop = this.forever(node, labels, items);
@@ -621,6 +794,13 @@ class Lowering {
       outer.push(loop);
     }
     out.push(blockOf(outer));
+  }
+
+  /** Binds the target of a for-in, for-of or for await loop to the value of one step. */
+  private loopTarget(left: Node, value: Chunk[], out: Item[]): void {
+    if (left.type === 'VariableDeclaration') this.declare(left.kind as Keyword, left.declarations[0].id, value, out, '.for');
+    else if (this.awaits(left)) this.bindTarget(left, value, null, this.assignmentReference(left, null, out), out);
+    else out.push(code(['(', copy(left), ' = ', ...value, ');']));
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
@@ -688,8 +868,7 @@ class Lowering {
     if (hasFinally) this.tryDepth++;
     const catchItems: Item[] = [];
     if (handler.param) {
-      if (this.awaits(handler.param)) this.unsupported('await inside a catch binding pattern', handler.param);
-      this.declare('let', handler.param, [read(caught)], catchItems);
+      this.declare('let', handler.param, [read(caught)], catchItems, '.catch');
     }
     catchItems.push(...this.lowerBlock(handler.body));
     if (hasFinally) this.tryDepth--;
@@ -878,7 +1057,12 @@ class Lowering {
    */
   private forAwait(node: Node, out: Item[], labels: string[]): void {
     const names = this.context.names;
-    if (this.awaits(node.left)) this.unsupported('await inside a for-await target', node.left);
+    for (const jump of this.jumps) {
+      if (jump.node.start < node.body.start || jump.node.end > node.body.end) continue;
+      if ((jump.kind === 'break' || jump.kind === 'continue') && jump.target !== null && jump.target !== node && (jump.target.start < node.start || jump.target.end > node.end)) {
+        this.unsupported(`\`${jump.kind}\` out of a \`for await\` loop to an enclosing statement`, jump.node);
+      }
+    }
     const outer: Item[] = [];
     const right = this.expr(node.right, outer);
     const iterator = this.temp();
@@ -887,11 +1071,7 @@ class Lowering {
       const items: Item[] = [];
       const result = this.pushSite([`${names.runtime('asyncNext')}(`, read(iterator), ')'], null, items, true, node.start)!;
       items.push(code([`if (${names.runtime('asyncDone')}(`, read(iterator), ', ', read(result), ')) break;'], [], null, false, ['break']));
-      if (node.left.type === 'VariableDeclaration') {
-        this.declare(node.left.kind as 'let' | 'const' | 'var', node.left.declarations[0].id, [read(result), '.value'], items);
-      } else {
-        items.push(code(['(', copy(node.left), ' = ', read(result), '.value);']));
-      }
+      this.loopTarget(node.left, [read(result), '.value'], items);
       items.push(...this.lowerBlock(node.body));
       return [this.forever(node, labels, items)];
     }, (after, pending) => {
@@ -1096,8 +1276,11 @@ class Lowering {
     const left = node.left;
     const operator: string = node.operator;
     if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
-      if (this.awaits(left)) return this.unsupported('await inside a destructuring default or computed key', left);
-      return ['(', copy(left), ' = ', ...this.expr(node.right, out), ')'];
+      if (!this.awaits(left)) return ['(', copy(left), ' = ', ...this.expr(node.right, out), ')'];
+      // The pattern awaits: lowered into steps; the assignment's value is its source.
+      const source = this.spillChunks(this.expr(node.right, out), out);
+      this.destructure(left, [read(source)], null, calleeText(this.context.text, node.right), out);
+      return [read(source)];
     }
     let target: Chunk[];
     if (left.type === 'MemberExpression') {
@@ -1355,18 +1538,72 @@ function statementEnds(fn: Node): Map<Node, number> {
   return ends;
 }
 
-/** Identifiers that are the value of a shorthand property (`{ x }`), in objects and patterns. */
-function shorthandValues(root: Node): Set<Node> {
-  const found = new Set<Node>();
+/**
+ * For each name declared by a pattern that awaits (lowered into steps, see destructure): where
+ * it is initialised, after its own element and the defaults of the elements that contain it.
+ */
+function loweredPatternInits(fn: Node, awaits: (node: Node) => boolean): Map<Node, number> {
+  const at = new Map<Node, number>();
+  const bind = (pattern: Node, after: number): void => {
+    switch (pattern.type) {
+      case 'Identifier':
+        at.set(pattern, Math.max(after, pattern.end));
+        break;
+      case 'AssignmentPattern':
+        bind(pattern.left, Math.max(after, pattern.end));
+        break;
+      case 'ObjectPattern':
+        for (const p of pattern.properties) bind(p.type === 'RestElement' ? p.argument : p.value, after);
+        break;
+      case 'ArrayPattern':
+        for (const e of pattern.elements) if (e) bind(e.type === 'RestElement' ? e.argument : e, after);
+        break;
+      default:
+        break;
+    }
+  };
   const visit = (node: Node): void => {
-    if (node.type === 'Property' && node.shorthand) {
+    if (node !== fn && isFunction(node)) return;
+    const pattern = node.type === 'VariableDeclarator' ? node.id : node.type === 'CatchClause' ? node.param : null;
+    if (pattern && awaits(pattern)) bind(pattern, 0);
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(fn.body);
+  return at;
+}
+
+/**
+ * Identifiers that are the value of a shorthand property (`{ x }`), in objects and patterns; not
+ * in the patterns that `lowered` says are lowered into steps (their names are bound one by one).
+ */
+function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<Node> {
+  const found = new Set<Node>();
+  const visit = (node: Node, inLowered: boolean): void => {
+    if (node.type === 'Property' && node.shorthand && !inLowered) {
       const value = node.value.type === 'AssignmentPattern' ? node.value.left : node.value;
       if (value.type === 'Identifier') found.add(value);
     }
-    for (const child of childrenOf(node)) visit(child);
+    const here = inLowered || ((node.type === 'ObjectPattern' || node.type === 'ArrayPattern') && lowered(node));
+    for (const child of childrenOf(node)) {
+      // Defaults and computed keys are expressions again.
+      const expression = (node.type === 'AssignmentPattern' && child === node.right) || (node.type === 'Property' && node.computed && child === node.key);
+      visit(child, here && !expression);
+    }
   };
-  visit(root);
+  visit(root, false);
   return found;
+}
+
+/** An anonymous function or class, which takes the name of what it is assigned to. */
+function isAnonymousFunction(node: Node): boolean {
+  return node.type === 'ArrowFunctionExpression' || ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && !node.id);
+}
+
+/** The property key of a non-computed key (an identifier, a string or a number). */
+function propertyKeyOf(key: Node): string {
+  if (key.type === 'Identifier') return key.name;
+  if (typeof key.value === 'bigint' || key.bigint) return String(key.bigint ?? key.value);
+  return String(key.value);
 }
 
 /** Binding identifiers of a declaration target or pattern. */
