@@ -10,7 +10,8 @@
  *   FUZZ_SEED=<n> FUZZ_RUNS=<n> node --import tsx --test test/fuzz.test.ts
  * A failure prints the shrunk program and the seed and path that replay it:
  *   FUZZ_SEED=<seed> FUZZ_PATH=<path> node --import tsx --test test/fuzz.test.ts
- * Each shrunk counterexample becomes a test in test/semantics.test.ts.
+ * Each shrunk counterexample becomes a test in test/semantics.test.ts ('found by the fuzzer'),
+ * with an entry in test/BUGS.md while it still fails.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
