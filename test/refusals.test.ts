@@ -60,19 +60,6 @@ function accepts(source: string, filename = 'program.ts'): void {
 
 // ------------------------------------------------------------------------------------------
 describe('unsupported constructs are refused with their position', () => {
-  test('break out of a for await loop to an enclosing loop', () =>
-    refuse({
-      source: [
-        'export async function f(xs: AsyncIterable<string>[]) {',
-        '  outer: for (const list of xs) {',
-        '    for await (const x of list) { if (x) break outer; }',
-        '  }',
-        '}',
-      ].join('\n'),
-      marker: 'break outer',
-      names: /`break` out of a `for await` loop/,
-    }));
-
   test('a closure capturing a var that changes after an await', () =>
     refuse({
       source: [

@@ -2490,6 +2490,67 @@ describe('break and continue through a finally that awaits', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('break and continue out of for await to an enclosing statement', () => {
+  bothWays('the iterator is closed (its awaited return() runs) before the jump', `
+      function iterable(name: string, log: any) {
+        let i = 0;
+        return {
+          [Symbol.asyncIterator]() {
+            return {
+              next: async () => ({ done: i >= 3, value: name + i++ }),
+              return: async () => { await WAIT(0); log('return', name); return {}; },
+            };
+          },
+        };
+      }
+      export async function main(log: any) {
+        outer: for (let round = 0; round < 3; round++) {
+          for await (const v of iterable('a' + round, log)) {
+            log('got', v);
+            if (round === 0) continue outer;
+            if (round === 1) break outer;
+          }
+          log('never');
+        }
+        block: {
+          for await (const v of iterable('b', log)) { if (v === 'b1') break block; log('b', v); }
+          log('not here');
+        }
+        log('done');
+      }`, { log: [['got', 'a00'], ['return', 'a0'], ['got', 'a10'], ['return', 'a1'], ['b', 'b0'], ['return', 'b'], 'done'] });
+
+  bothWays('nested for await loops, a finally that awaits on the way, async generators, a throwing return()', `
+      async function* gen(name: string, log: any) { try { for (let i = 0; i < 3; i++) { yield name + i; await WAIT(0); } } finally { log('gen finally', name); } }
+      function badReturn() {
+        return { [Symbol.asyncIterator]() { return { next: async () => ({ done: false, value: 1 }), return: async () => { throw new Error('return failed'); } }; } };
+      }
+      export async function main(log: any) {
+        outer: for (const round of [0, 1, 2]) {
+          for await (const a of gen('a' + round, log)) {
+            try {
+              for await (const b of gen('b' + round, log)) {
+                log(a, b);
+                if (round === 0) continue outer;
+                if (round === 2) break outer;
+                break;
+              }
+            } finally { log('finally', round, await WAIT(round)); }
+            log('after inner', a);
+            if (a === 'a11') continue outer;
+          }
+        }
+        try {
+          xs: for (const x of [1, 2]) { for await (const v of badReturn()) { log('x', x, v); if (x === 1) continue xs; break; } }
+        } catch (e: any) { log('caught', e.message); }
+        let count = 0;
+        loop: while (true) {
+          for await (const v of [WAIT(1), 2, 3]) { count += v; if (count > 2) break loop; }
+        }
+        return count;
+      }`);
+});
+
+// ------------------------------------------------------------------------------------------
 describe('for await inside async functions', () => {
   test('async generators, sync iterables of promises, break/return/throw closing the iterator, assignment targets', () =>
     same(`

@@ -1057,12 +1057,6 @@ class Lowering {
    */
   private forAwait(node: Node, out: Item[], labels: string[]): void {
     const names = this.context.names;
-    for (const jump of this.jumps) {
-      if (jump.node.start < node.body.start || jump.node.end > node.body.end) continue;
-      if ((jump.kind === 'break' || jump.kind === 'continue') && jump.target !== null && jump.target !== node && (jump.target.start < node.start || jump.target.end > node.end)) {
-        this.unsupported(`\`${jump.kind}\` out of a \`for await\` loop to an enclosing statement`, jump.node);
-      }
-    }
     const outer: Item[] = [];
     const right = this.expr(node.right, outer);
     const iterator = this.temp();
