@@ -60,18 +60,20 @@ function accepts(source: string, filename = 'program.ts'): void {
 
 // ------------------------------------------------------------------------------------------
 describe('unsupported constructs are refused with their position', () => {
-  test('a closure capturing a var that changes after an await', () =>
+  test('a closure capturing a loop variable that changes after an await', () =>
     refuse({
       source: [
         'export async function f(p: Promise<number>) {',
-        '  var count = 0;',
-        '  const read = () => count;',
-        '  count = await p;',
-        '  return read();',
+        '  const reads: (() => number)[] = [];',
+        '  for (let i = 0; i < 3; i++) {',
+        '    reads.push(() => i);',
+        '    await p;',
+        '  }',
+        '  return reads.map((read) => read());',
         '}',
       ].join('\n'),
-      marker: 'count;',
-      names: /closure that captures 'count' \(a `var` that changes after an await\)/,
+      marker: 'i);',
+      names: /closure that captures 'i' \(a loop variable that changes after an await\)/,
     }));
 
   test('a function declaration (hoisted above an await) capturing a variable declared after the await', () =>

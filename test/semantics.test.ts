@@ -3126,3 +3126,55 @@ describe('for await over a sync iterator (CreateAsyncFromSyncIterator)', () => {
         try { for await (const x of iterable) log(x); } catch (e: any) { log('caught', e.message); }
       }`, { log: ['one', ['caught', 'two']] }));
 });
+
+// ------------------------------------------------------------------------------------------
+describe('closures over var, catch parameters and destructured variables that change across awaits', () => {
+  bothWays('a var is one binding for the whole function, boxed on entry: closures created before its declaration and in loops share it', `
+    export async function main(log: any) {
+      const early = () => v;
+      log(early());
+      var v = 1;
+      const fns: any[] = [];
+      for (let i = 0; i < 3; i++) { var w = i * 10; fns.push(() => w); await WAIT(i); w += 1; }
+      v = await WAIT(2);
+      log(early(), fns.map((f) => f()));
+      var v = 10;
+      var v;
+      const bump = () => { v++; return v; };
+      await WAIT(0);
+      log(bump(), v);
+      return [early(), v];
+    }`, { returns: [11, 11] });
+
+  bothWays('a parameter re-declared by var, and a var written by a closure across awaits', `
+    async function f(x: number) {
+      const get = () => x;
+      var x = (await WAIT(x)) + 1;
+      const set = (n: number) => { x = n; };
+      await WAIT(0);
+      set(100);
+      return [get(), x];
+    }
+    export async function main(log: any) {
+      var total = 0;
+      const add = (n: number) => { total += n; };
+      for (const n of [1, 2, 3]) { add(n); await WAIT(n); }
+      return [await f(1), total];
+    }`, { returns: [[100, 100], 6] });
+
+  bothWays('a catch parameter of a catch clause that awaits, and destructured variables, captured and changed', `
+    export async function main(log: any) {
+      try { throw 'e1'; } catch (e) { const get = () => e; await WAIT(0); e = 'e2'; log(get()); }
+      try { throw { code: 1 }; } catch ({ code }: any) { const get = () => code; code = await WAIT(2); log(get()); }
+      const { a, b: [c] } = { a: 1, b: [2] } as any;
+      let { d, ...others } = { d: 3, e: 4 } as any;
+      const read = () => [a, c, d, others];
+      await WAIT(0);
+      d = 5; others = null;
+      log(read());
+      var { p, q = 5 } = { p: 6 } as any;
+      const getP = () => [p, q];
+      p = await WAIT(7);
+      return getP();
+    }`, { log: ['e2', 2, [1, 2, 5, null]], returns: [7, 5] });
+});

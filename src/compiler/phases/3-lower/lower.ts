@@ -220,6 +220,12 @@ class Lowering {
         body.push(code([write(value), ' = { v: ', read(value), ' };'], [value]));
       }
     }
+    for (const binding of this.boxed) {
+      // A boxed `var` is boxed on entry: closures created before its declarations share it too.
+      if (binding.kind !== 'var') continue;
+      const value = this.valueOf(binding);
+      body.push(code(['var ', write(value), ' = { v: undefined };'], [value]));
+    }
     if (fn.body.type === 'BlockStatement') {
       this.lowerList(fn.body.body, body);
     } else if (this.awaits(fn.body)) {
@@ -276,23 +282,27 @@ class Lowering {
       const changesAfterClosure = writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w));
       const varInLoop = (binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end));
       if (!binding.reassigned && !changesAfterClosure && !varInLoop) continue;
-      const declaration = binding.refs.find((r) => declaredBy.has(r.node));
-      const site = declaration ? declaredBy.get(declaration.node)! : null;
+      const declarations = binding.refs.filter((r) => declaredBy.has(r.node));
+      const declaration = declarations[0];
       const closure = binding.refs.find((r) => r.nested)!;
-      if (declaration && firstClosure < declaration.node.start) {
+      // A `var` or a parameter is boxed on entry to the function; a `let` or `const` by its declaration.
+      const atEntry = binding.kind === 'var' || binding.kind === 'param';
+      if (!atEntry && declaration && firstClosure < declaration.node.start) {
         // The box is made by the declaration: a closure created before it captured nothing yet.
         throw new UnsupportedAt(`a closure that captures '${binding.name}' before its declaration, which follows an await, is not supported yet by reawait`, closure.node.start);
       }
-      if (site !== 'let' && site !== 'const' && site !== 'param') {
+      const site = declarations.map((r) => declaredBy.get(r.node)!).find((s) => !BOXABLE.has(s)) ?? (declaration ? null : binding.kind);
+      if (site !== null) {
         throw new UnsupportedAt(
-          `a closure that captures '${binding.name}' (a ${binding.kind === 'var' ? '`var`' : site ?? binding.kind} that changes after an await) is not supported yet by reawait`,
+          `a closure that captures '${binding.name}' (a ${site} that changes after an await) is not supported yet by reawait`,
           closure.node.start,
         );
       }
       this.boxed.add(binding);
       const name = this.renamed.get(binding) ?? binding.name;
       for (const ref of binding.refs) {
-        if (ref.node === declaration!.node) continue;
+        // Declarations name the variable itself (see declare); the parameter list keeps it too.
+        if (declaredBy.has(ref.node)) continue;
         this.renames.set(ref.node, shorthand.has(ref.node) ? `${binding.name}: ${name}.v` : `${name}.v`);
       }
     }
@@ -463,7 +473,8 @@ class Lowering {
    * into steps (see destructure); `source` is how V8 names the value in its errors then.
    */
   private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null): void {
-    if (this.awaits(target) && init !== null) {
+    // Patterns that declare a boxed variable are lowered too, so that each name is declared alone.
+    if (init !== null && target.type !== 'Identifier' && (this.awaits(target) || identifiersOf(target).some((id) => this.isBoxed(id)))) {
       this.destructure(target, init, keyword, source, out);
       return;
     }
@@ -473,8 +484,18 @@ class Lowering {
       if (ref) declared.push(this.valueOf(ref.binding));
     }
     const ref = target.type === 'Identifier' ? this.scope.referenceAt.get(target) : undefined;
-    if (ref && this.boxed.has(ref.binding)) init = ['{ v: ', ...(init ?? ['undefined']), ' }'];
-    out.push({ kind: 'decl', keyword, target: [copy(target)], declared, isPattern: target.type !== 'Identifier', init, ...NO_STATES });
+    if (ref && this.boxed.has(ref.binding)) {
+      const value = this.valueOf(ref.binding);
+      if (ref.binding.kind === 'var' || ref.binding.kind === 'param') {
+        // Boxed on entry to the function: the declaration assigns to the box (`var x;` does nothing).
+        if (init !== null) out.push(code([read(value), '.v = ', ...init, ';']));
+        return;
+      }
+      init = ['{ v: ', ...(init ?? ['undefined']), ' }'];
+    }
+    // A declared name is printed as the variable's name (not through the rewrites of its identifier).
+    const printed: Chunk = ref ? this.valueOf(ref.binding).name : copy(target);
+    out.push({ kind: 'decl', keyword, target: [printed], declared, isPattern: target.type !== 'Identifier', init, ...NO_STATES });
   }
 
   /**
@@ -638,6 +659,11 @@ class Lowering {
       const direct = ref && !this.boxed.has(ref.binding) ? this.valueOf(ref.binding) : null;
       this.guard(out, (into) => into.push(code([direct ? write(direct) : copy(target), ' = ', ...value, ';'], direct ? [direct] : [])));
     }
+  }
+
+  private isBoxed(id: Node): boolean {
+    const ref = this.scope.referenceAt.get(id);
+    return ref !== undefined && this.boxed.has(ref.binding);
   }
 
   private scratchLocal(name: string): string {
@@ -1587,6 +1613,9 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
   visit(root, false);
   return found;
 }
+
+/** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
+const BOXABLE = new Set(['let', 'const', 'var', 'param', 'catch parameter', 'destructured variable']);
 
 /** An anonymous function or class, which takes the name of what it is assigned to. */
 function isAnonymousFunction(node: Node): boolean {
