@@ -458,6 +458,20 @@ describe('liveness', () => {
     assert.deepEqual(point(continued, 2).live, ['p', 'i', '$ra_t1', '$ra_t2']);
   });
 
+  test('a switch whose clauses declare bindings: its selector is live at every await in it, re-entered through it', () => {
+    const report = analyze(`
+      async function f(x, p) {
+        switch (x) {
+          case 0:
+            let a = g();
+          case 1:
+            await p;
+            return a;
+        }
+      }`);
+    assert.deepEqual(point(report, 1).live, ['a', '$ra_t1']); // $ra_t1: the selector
+  });
+
   test('a value assigned inside the try and read in the catch is live at an await after the assignment', () => {
     const report = analyze(`
       async function f(p) {

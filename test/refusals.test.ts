@@ -140,20 +140,35 @@ describe('unsupported constructs are refused with their position', () => {
       '}',
     ].join('\n')));
 
-  test('a lexical declaration directly inside a switch that awaits', () =>
+  test('a function declaration directly inside a switch that awaits', () =>
     refuse({
       source: [
         'export async function f(x: number, p: Promise<number>) {',
         '  switch (x) {',
         '    case 1:',
         '      let y = await p;',
-        '      return y;',
+        '      function g() { return 1; }',
+        '      return g();',
         '  }',
         '}',
       ].join('\n'),
-      marker: 'let y',
-      names: /lexical declaration directly inside a `switch`/,
+      marker: 'function g',
+      names: /function declaration directly inside a `switch` that awaits/,
     }));
+
+  test('let, const and class declarations directly inside a switch that awaits are accepted', () =>
+    accepts([
+      'export async function f(x: number, p: Promise<number>) {',
+      '  switch (x) {',
+      '    case 1:',
+      '      let y = await p;',
+      '      class C {}',
+      '    case 2:',
+      '      const z = await p;',
+      '      return [y, z, C];',
+      '  }',
+      '}',
+    ].join('\n')));
 
   test('the position is in the original TypeScript even after type-only lines', () =>
     refuse({

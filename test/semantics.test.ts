@@ -2603,6 +2603,74 @@ describe('switch with awaits in case tests', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('lexical declarations directly inside a switch that awaits', () => {
+  bothWays('bindings declared by earlier clauses survive a suspension in a later one; dead zones are kept across cases', `
+      export async function main(log: any) {
+        for (const x of [0, 1, 2, 3, 4]) {
+          switch (x) {
+            case 0:
+              let a = 'a' + x;
+              const b = await WAIT('b');
+            case 1:
+              class C { static n = 'C' + x; }
+              let [c, { d }] = [await WAIT('c' + x), { d: 'd' + x }];
+            default:
+              await WAIT(0);
+              try { log(x, a, b); } catch (e: any) { log(x, e.constructor.name, e.message); }
+              try { log(x, C.n, c, d); } catch (e: any) { log(x, e.constructor.name, e.message); }
+              if (x === 2) break;
+            case 3:
+              let e = await WAIT('e' + x);
+              try { log(x, e, a); } catch (err: any) { log(x, err.constructor.name, err.message); }
+          }
+          log('after', x);
+        }
+      }`);
+
+  bothWays('a binding is reassigned across awaits, read by a closure, and a fresh one is made at every entry', `
+      export async function main(log: any) {
+        const readers: (() => unknown)[] = [];
+        for (const x of ['one', 'uno', 'two']) {
+          switch (await WAIT(x.length === 3 && x !== 'two' ? 'one' : x)) {
+            case 'one':
+              let count = 0;
+              const name = x.toUpperCase();
+              readers.push(() => [name, count]);
+            case 'two':
+              try {
+                count = count + await WAIT(1);
+                count += await WAIT(10);
+                log(x, name, count, readers.map((r) => r()));
+              } catch (e: any) { log(x, e.constructor.name, e.message, readers.map((r) => r())); }
+          }
+        }
+      }`);
+
+  bothWays('case tests that await, a default in the middle, break and continue, a return from a later clause', `
+      async function pick(x: number, log: any) {
+        switch (x) {
+          case await WAIT(1):
+            const one = await WAIT('one');
+            log('one', one);
+          default:
+            let fallback = 'default ' + x;
+            await WAIT(0);
+            log(fallback);
+            if (x === 5) break;
+          case await WAIT(2):
+            const two = await WAIT('two');
+            return [two, fallback, one];
+        }
+        return 'broke';
+      }
+      export async function main(log: any) {
+        for (const x of [1, 2, 5, 7]) {
+          try { log(await pick(x, log)); } catch (e: any) { log(x, e.constructor.name, e.message); }
+        }
+      }`);
+});
+
+// ------------------------------------------------------------------------------------------
 describe('tagged templates with awaits', () => {
   test('the tag and its receiver are read first; the template object is one per site', () =>
     same(`

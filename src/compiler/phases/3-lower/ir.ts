@@ -159,6 +159,13 @@ export interface SwitchItem extends ItemBase {
   /** Clause index to run when not resuming. */
   readonly selector: Value;
   readonly clauses: Item[][];
+  /**
+   * The clauses declare `let`/`const`/`class` bindings, whose scope is the whole `switch`:
+   * resuming enters at `selector` too (the clause first entered) and passes the clauses before
+   * the resumed one, restoring the declarations that ran; those before `selector` stay in their
+   * dead zone (see LoweredFunction.clauseBindings).
+   */
+  readonly lexical: boolean;
 }
 
 export interface LabeledItem extends ItemBase {
@@ -203,6 +210,12 @@ export interface LoweredFunction {
   readonly boxed: ReadonlySet<Binding>;
   /** The continuation records `this` and the dispatcher resumes with it (methods using `super`). */
   readonly resumesWithThis: boolean;
+  /**
+   * Block-scoped values declared directly in a clause of a `lexical` switch: initialised only if
+   * the switch was entered at or before that clause, so saved as
+   * `selector <= clause ? value : undefined` (reading one in its dead zone would throw).
+   */
+  readonly clauseBindings: ReadonlyMap<Value, { readonly selector: Value; readonly clause: number }>;
 }
 
 /** The pending completion of a `try` whose `finally` awaits: kept across its suspensions. */

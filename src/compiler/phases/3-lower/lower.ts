@@ -105,6 +105,7 @@ class Lowering {
 
   private readonly finallyStack: FinallyCompletion[] = [];
   private readonly completionJumps = new Map<Node, FinallyCompletion>();
+  private readonly clauseBindings = new Map<Value, { selector: Value; clause: number }>();
   private readonly jumps: Jump[];
 
   private readonly renamed = new Map<Binding, string>();
@@ -251,6 +252,7 @@ class Lowering {
       scratch: [...this.scratch],
       renames: this.renames,
       completionJumps: this.completionJumps,
+      clauseBindings: this.clauseBindings,
       boxed: this.boxed,
       initialisedAt: this.initialisedAt(),
       // `super` needs the real receiver when the method resumes (see Continuation.self).
@@ -830,10 +832,22 @@ class Lowering {
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
-    const lexical = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => (s.type === 'VariableDeclaration' && s.kind !== 'var') || s.type === 'ClassDeclaration' || s.type === 'FunctionDeclaration');
-    if (lexical) this.unsupported('a lexical declaration directly inside a `switch` that awaits', lexical);
+    const declaration = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => s.type === 'FunctionDeclaration');
+    if (declaration) this.unsupported('a function declaration directly inside a `switch` that awaits', declaration);
     const discriminant = this.expr(node.discriminant, out);
     const selector = this.temp();
+    // let, const and class declarations of the clauses: see SwitchItem.lexical.
+    let lexical = false;
+    node.cases.forEach((clause: Node, index: number) => {
+      for (const s of clause.consequent) {
+        const ids = s.type === 'ClassDeclaration' && s.id ? [s.id] : s.type === 'VariableDeclaration' && s.kind !== 'var' ? s.declarations.flatMap((d: Node) => identifiersOf(d.id)) : [];
+        for (const id of ids) {
+          const ref = this.scope.referenceAt.get(id);
+          if (ref) this.clauseBindings.set(this.valueOf(ref.binding), { selector, clause: index });
+          lexical = true;
+        }
+      }
+    });
     const defaultIndex = node.cases.findIndex((clause: Node) => clause.test === null);
     if (node.cases.some((clause: Node) => this.awaits(clause.test))) {
       // Tests that await: evaluated one by one, in order, until one matches (the default last).
@@ -863,7 +877,7 @@ class Lowering {
       this.lowerList(clause.consequent, items);
       return items;
     });
-    out.push({ kind: 'switch', node, labels, selector, clauses, ...spanOf(clauses.flat()) });
+    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, ...spanOf(clauses.flat()) });
   }
 
   private tryStatement(node: Node, out: Item[]): void {

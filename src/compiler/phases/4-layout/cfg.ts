@@ -54,6 +54,8 @@ class CfgBuilder {
   private readonly finallies: CfgNode[] = [];
   private readonly targets: Target[] = [];
   private readonly siteNodes = new Map<SiteItem, CfgNode>();
+  /** Values that resuming reads before it reaches a suspension point (a lexical switch's selector). */
+  private readonly resumeReads: Value[] = [];
   private exitNode!: CfgNode;
   private readonly lowered: LoweredFunction;
   private readonly jumps: Jump[];
@@ -161,6 +163,7 @@ class CfgBuilder {
         }
         const suspension = this.node(item);
         this.link(operand, suspension);
+        for (const value of this.resumeReads) suspension.reads.add(value.id);
         if (item.result) {
           suspension.mustWrite.add(item.result.id);
           suspension.mayWrite.add(item.result.id);
@@ -217,6 +220,8 @@ class CfgBuilder {
         const after = this.join();
         this.link(head, after);
         this.targets.push({ node: item.node, labels: item.labels, loop: false, breakTo: after, continueTo: null });
+        // A lexical switch is re-entered at the selector: resuming reads it.
+        if (item.lexical) this.resumeReads.push(item.selector);
         let fallthrough: CfgNode | null = null;
         for (const clause of item.clauses) {
           const start = this.node();
@@ -225,6 +230,7 @@ class CfgBuilder {
           fallthrough = this.items(clause, start);
         }
         if (fallthrough) this.link(fallthrough, after);
+        if (item.lexical) this.resumeReads.pop();
         this.targets.pop();
         return after;
       }

@@ -373,6 +373,7 @@ function bodyContext(plan: FunctionPlan, context: EmitContext, classNames: ((sta
     classFor: classNames ?? (() => ''),
     scratch: new Set<string>(),
     resumesWithThis: plan.lowered.resumesWithThis,
+    clauseBindings: plan.lowered.clauseBindings,
     hoistedFace: (value: Value): string | null => {
       const binding = value.binding;
       if (binding === null || binding.kind !== 'function') return null;

@@ -5,7 +5,7 @@
  * the statements that contain it (a loop's test is not evaluated, a declaration is restored from
  * the continuation instead of initialised), and the suspension point sets `$s` back to 0.
  */
-import type { CodeItem, Chunk, DeclItem, Item, SiteItem, Value, ForeverItem, LabeledItem } from '../3-lower/ir.js';
+import type { CodeItem, Chunk, DeclItem, Item, LoweredFunction, SiteItem, Value, ForeverItem, LabeledItem } from '../3-lower/ir.js';
 import { isStateful } from '../3-lower/ir.js';
 import type { PointLayout, SharedLayout } from '../4-layout/layout.js';
 import type { Names } from '../../names.js';
@@ -26,6 +26,8 @@ export interface BodyContext {
   readonly resumesWithThis: boolean;
   /** For a compiled async function declared in a block: the expression that makes its face. */
   readonly hoistedFace: (value: Value) => string | null;
+  /** Bindings of a lexical switch's clauses: saved only when initialised (LoweredFunction.clauseBindings). */
+  readonly clauseBindings: LoweredFunction['clauseBindings'];
 }
 
 export class ItemEmitter {
@@ -64,10 +66,11 @@ export class ItemEmitter {
 
   // ---------------------------------------------------------------- lists
 
-  list(items: readonly Item[]): void {
-    let lastStateful = -1;
+  /** `passedAll`: a resumption may pass the whole list (lexical switch clauses before the resumed one). */
+  list(items: readonly Item[], passedAll = false): void {
+    let lastStateful = passedAll ? items.length : -1;
     items.forEach((item, index) => {
-      if (isStateful(item)) lastStateful = index;
+      if (isStateful(item) && !passedAll) lastStateful = index;
     });
     let guarded: CodeItem[] = [];
     const flush = (): void => {
@@ -199,6 +202,22 @@ export class ItemEmitter {
         return;
       case 'switch': {
         this.labels(item.labels);
+        if (item.lexical) {
+          // Re-entered where it was entered: the clauses before the resumed one are passed
+          // (their declarations restored), so that the bindings declared there are initialised
+          // exactly when they were.
+          let lastStateful = -1;
+          item.clauses.forEach((clause, index) => {
+            if (this.spanTest(clause) !== 'false') lastStateful = index;
+          });
+          this.gen(`switch (${item.selector.name}) { `);
+          item.clauses.forEach((clause, index) => {
+            this.gen(`case ${index}: `);
+            this.list(clause, index < lastStateful);
+          });
+          this.gen('} ');
+          return;
+        }
         this.gen(`switch (${this.s} === 0 ? ${item.selector.name} : `);
         item.clauses.forEach((clause, index) => {
           const test = this.spanTest(clause);
@@ -483,20 +502,26 @@ export class ItemEmitter {
       for (let slot = 1; slot <= layout.slotCount; slot++) {
         const value = byIndex.get(slot);
         if (slot === layout.exceptionSlot) args.push(this.names.runtime('NO_EXCEPTION'));
-        else if (value && saved.has(value)) args.push(value.name);
+        else if (value && saved.has(value)) args.push(this.saved(value));
         else args.push('undefined');
       }
       const self = this.context.resumesWithThis ? ` ${k}.self = this;` : '';
       // With one suspension point, a reused continuation already holds its state and flags.
       const header = layout.points.length === 1 ? '' : `${k}.state = ${state}; ${k}.flags = ${point.flags}; `;
       this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${header}`);
-      for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${value.name}; `);
+      for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
       this.gen('} ');
       return;
     }
-    const args = point.saved.map((value) => value.name);
+    const args = point.saved.map((value) => this.saved(value));
     this.gen(`${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')}); `);
     if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
+  }
+
+  /** What a suspension saves of a value: a lexical switch's binding only if it is initialised. */
+  private saved(value: Value): string {
+    const clause = this.context.clauseBindings.get(value);
+    return clause === undefined ? value.name : `(${clause.selector.name} <= ${clause.clause} ? ${value.name} : undefined)`;
   }
 }
 
