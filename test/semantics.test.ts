@@ -1437,7 +1437,7 @@ describe('async arrows and function expressions', () => {
       async function f(x: number) { const g = () => x * 2; await later(0); return g(); }
       export async function main(log: any) { return f(21); }`, { returns: 42 }));
 
-  test('a closure created before an await over a const declared after it (minimal)', TODO, () =>
+  test('a closure created before an await over a const declared after it (minimal)', () =>
     same(`
       export async function main(log: any) {
         const get = () => b;
@@ -1445,7 +1445,7 @@ describe('async arrows and function expressions', () => {
         return get();
       }`, { returns: 'b' }));
 
-  test('a function declaration hoisted above an await, reading a const declared after it', TODO, () =>
+  test('a function declaration hoisted above an await, reading a const declared after it', () =>
     same(`
       export async function main(log: any) {
         function decl() { return b; }
@@ -1455,7 +1455,7 @@ describe('async arrows and function expressions', () => {
         return before();
       }`, { log: [['b', true]], returns: 'b' }));
 
-  test('closures over variables that are never reassigned, created before and after awaits', TODO, () =>
+  test('closures over variables that are never reassigned, created before and after awaits', () =>
     same(`
       export async function main(log: any) {
         const a = await later('a');
@@ -1872,7 +1872,7 @@ describe('miscellaneous', () => {
         return { x };
       }`, { returns: { x: 'outer' } }));
 
-  test('a block-level function declaration after a let initialised by an await, in the same block', TODO, () =>
+  test('a block-level function declaration after a let initialised by an await, in the same block', () =>
     same(`
       export async function main(log: any) {
         let x = 'outer';
@@ -3245,4 +3245,34 @@ describe('closures over var, catch parameters and destructured variables that ch
       p = await WAIT(7);
       return getP();
     }`, { log: ['e2', 2, [1, 2, 5, null]], returns: [7, 5] });
+});
+
+// ------------------------------------------------------------------------------------------
+describe('closures created before the let or const they capture, declared after an await (BUGS.md 9)', () => {
+  bothWays('the box is made on entry to the block: dead zone errors before, the value after, per loop iteration', `
+    export async function main(log: any) {
+      const get = () => b;
+      try { get(); } catch (e: any) { log(e.name, e.message); }
+      await WAIT(0);
+      try { get(); } catch (e: any) { log(e.name, e.message); }
+      const b = await WAIT('b');
+      log(get());
+      function decl() { return c; }
+      let c = await WAIT('c');
+      const setC = (v: any) => { c = v; };
+      log(decl());
+      await WAIT(0);
+      setC('c2');
+      log(decl(), c);
+      let x = 'outer';
+      { let x = await WAIT('inner'); function inner() { return x; } log(inner()); }
+      const fns: any[] = [];
+      for (let i = 0; i < 3; i++) { fns.push(() => d); if (i === 1) { try { fns[1](); } catch (e: any) { log(e.message); } } const d = await WAIT(i * 10); }
+      const early = () => { e = 'written early'; };
+      try { early(); } catch (error: any) { log(error.name, error.message); }
+      let e = await WAIT('e');
+      early();
+      log(fns.map((f) => f()), e);
+      return [get(), x];
+    }`, { returns: ['b', 'outer'] });
 });

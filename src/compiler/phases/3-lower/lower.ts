@@ -111,6 +111,12 @@ class Lowering {
   private readonly renamed = new Map<Binding, string>();
   /** Variables kept in a box `{ v }` (see checkSupported). */
   private readonly boxed = new Set<Binding>();
+  /**
+   * Boxed `let`/`const` that a closure captures before their declaration: the box is made on entry
+   * to their block and the declaration fills it; the variable itself, under this name, stays in
+   * its dead zone until then, and the box reads it while it is empty (so that it throws as natively).
+   */
+  private readonly boxedOnEntry = new Map<Binding, string>();
   private readonly renames = new Map<Node, string>();
 
   /**
@@ -168,7 +174,9 @@ class Lowering {
     const at = new Map<Binding, number>();
     for (const binding of this.scope.bindings) {
       const declaration = binding.refs.find((r) => r.write && !r.nested);
-      if (declaration) at.set(binding, inPatterns.get(declaration.node) ?? ends.get(declaration.node) ?? declaration.node.start);
+      // A box made on entry to the block is there from its start.
+      if (this.boxedOnEntry.has(binding)) at.set(binding, binding.scope === this.fn ? this.fn.body.start : binding.scope.start);
+      else if (declaration) at.set(binding, inPatterns.get(declaration.node) ?? ends.get(declaration.node) ?? declaration.node.start);
     }
     return at;
   }
@@ -228,6 +236,7 @@ class Lowering {
       body.push(code(['var ', write(value), ' = { v: undefined };'], [value]));
     }
     if (fn.body.type === 'BlockStatement') {
+      body.push(...this.boxesOnEntry(fn.body.body));
       this.lowerList(fn.body.body, body);
     } else if (this.awaits(fn.body)) {
       const value = this.expr(fn.body, body);
@@ -290,8 +299,13 @@ class Lowering {
       // A `var` or a parameter is boxed on entry to the function; a `let` or `const` by its declaration.
       const atEntry = binding.kind === 'var' || binding.kind === 'param';
       if (!atEntry && declaration && firstClosure < declaration.node.start) {
-        // The box is made by the declaration: a closure created before it captured nothing yet.
-        throw new UnsupportedAt(`a closure that captures '${binding.name}' before its declaration, which follows an await, is not supported yet by reawait`, closure.node.start);
+        // The box is made on entry to the block, since a closure created before the declaration captures it.
+        const plain = (binding.kind === 'let' || (binding.kind === 'const' && !binding.reassigned)) && declaredBy.get(declaration.node) === binding.kind;
+        if (!plain || (binding.scope !== this.fn && binding.scope.type !== 'BlockStatement')) {
+          throw new UnsupportedAt(`a closure that captures '${binding.name}' before its declaration, which follows an await, is not supported yet by reawait`, closure.node.start);
+        }
+        this.boxedOnEntry.set(binding, this.renamed.get(binding) ?? binding.name);
+        this.renamed.set(binding, this.context.names.renamed(binding.name));
       }
       const site = declarations.map((r) => declaredBy.get(r.node)!).find((s) => !BOXABLE.has(s)) ?? (declaration ? null : binding.kind);
       if (site !== null) {
@@ -326,8 +340,22 @@ class Lowering {
     return items;
   }
 
-  private block(statements: Node[]): BlockItem {
+  /** The boxes made on entry to the block of `statements` (see boxedOnEntry). */
+  private boxesOnEntry(statements: Node[]): Item[] {
     const items: Item[] = [];
+    for (const [binding, name] of this.boxedOnEntry) {
+      const scope = binding.scope === this.fn ? this.fn.body : binding.scope;
+      if (scope.body !== statements) continue;
+      const value = this.valueOf(binding);
+      const x = this.context.names.scratch('v');
+      const box = `{ t: false, x: undefined, get v() { return this.t ? this.x : ${name}; }, set v(${x}) { if (this.t) this.x = ${x}; else ${name} = ${x}; } }`;
+      items.push({ kind: 'decl', keyword: 'const', target: [value.name], declared: [value], isPattern: false, init: [box], ...NO_STATES });
+    }
+    return items;
+  }
+
+  private block(statements: Node[]): BlockItem {
+    const items: Item[] = this.boxesOnEntry(statements);
     this.lowerList(statements, items);
     const hoistedFunctions: Value[] = [];
     for (const s of statements) {
@@ -488,6 +516,13 @@ class Lowering {
     const ref = target.type === 'Identifier' ? this.scope.referenceAt.get(target) : undefined;
     if (ref && this.boxed.has(ref.binding)) {
       const value = this.valueOf(ref.binding);
+      const tdz = this.boxedOnEntry.get(ref.binding);
+      if (tdz !== undefined) {
+        // The box made on entry takes the value; the variable leaves its dead zone unused.
+        out.push(code([read(value), '.x = ', ...(init ?? ['undefined']), '; ', read(value), '.t = true;']));
+        out.push({ kind: 'decl', keyword: 'let', target: [tdz], declared: [], isPattern: false, init: null, ...NO_STATES });
+        return;
+      }
       if (ref.binding.kind === 'var' || ref.binding.kind === 'param') {
         // Boxed on entry to the function: the declaration assigns to the box (`var x;` does nothing).
         if (init !== null) out.push(code([read(value), '.v = ', ...init, ';']));
