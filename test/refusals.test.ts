@@ -178,12 +178,23 @@ describe('unsupported constructs are refused with their position', () => {
         'type Maybe<T> = T | undefined;',
         'export async function f(xs: Array<Shape>, y: Maybe<Promise<number>>): Promise<number> {',
         '  let total: number = 0;',
-        '  for (let [a, b] = [await y!, 0]; a! < b; a!++) total += xs.length;',
+        '  for (const [a, b] = [y!, 0]; a! < b; ) total += await xs.length;',
         '  return total;',
         '}',
       ].join('\n'),
-      marker: 'let [a, b]',
-      names: /destructuring declaration in the head of a `for` loop/,
+      marker: '[a, b]',
+      names: /`const` destructuring declaration in the head of a `for` loop whose body awaits/,
+    }));
+
+  test('a destructuring declaration in the head of a for loop whose body awaits, reading its own bindings', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<number>) {',
+        '  for (let [a = b, b] = [undefined, 1]; ; ) { await p; break; }',
+        '}',
+      ].join('\n'),
+      marker: 'b, b]',
+      names: /destructuring declaration in the head of a `for` loop that reads its own bindings/,
     }));
 });
 

@@ -2671,6 +2671,26 @@ describe('lexical declarations directly inside a switch that awaits', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('destructuring declarations in the head of a for loop that awaits', () => {
+  bothWays('per-iteration bindings from a pattern, var and let, awaits in the head or the body, continue', `
+      export async function main(log: any) {
+        const fns: (() => unknown)[] = [];
+        for (let [i, { n = 3 }] = [0, {}], k = i + 1; i < n; i++, k *= 2) {
+          fns.push(() => n);
+          log(i, n, k, await WAIT(i));
+          if (i === 1) continue;
+          log('after continue', i);
+        }
+        for (var [a, b] = [await WAIT(1), 2]; a < 4; a += b) log('var', a, await WAIT(b));
+        for (let [x, ...rest] = [await WAIT(0), 1, 2]; x < 2; x = x + await WAIT(1)) log('head awaits', x, rest);
+        outer: for (let { p, q: [r] } = { p: 'p', q: 'r' }; ; ) {
+          for (let [j] = [0]; j < 3; j++) { log('object', p, r, j, await WAIT(j)); if (j === 1) break outer; }
+        }
+        log(fns.map((f) => f()), a, b);
+      }`);
+});
+
+// ------------------------------------------------------------------------------------------
 describe('tagged templates with awaits', () => {
   test('the tag and its receiver are read first; the template object is one per site', () =>
     same(`

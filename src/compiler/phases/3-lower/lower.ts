@@ -766,8 +766,16 @@ class Lowering {
 
   private forLoop(node: Node, out: Item[], labels: string[]): void {
     const headAwaits = this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
-    if (node.init && node.init.type === 'VariableDeclaration' && node.init.declarations.some((d: Node) => d.id.type !== 'Identifier')) {
-      this.unsupported('a destructuring declaration in the head of a `for` loop that awaits', node.init);
+    if (!headAwaits && node.init && node.init.type === 'VariableDeclaration') {
+      // Kept in the loop's head (per-iteration bindings): a pattern declares its names first and
+      // destructures into them (items.ts, forInit), so it must not read them in their dead zone.
+      for (const d of node.init.declarations) {
+        if (d.id.type === 'Identifier') continue;
+        if (node.init.kind === 'const') this.unsupported('a `const` destructuring declaration in the head of a `for` loop whose body awaits', d.id);
+        const names = new Set(identifiersOf(d.id).map((id) => this.scope.referenceAt.get(id)?.binding));
+        const early = [...names].flatMap((b) => b?.refs ?? []).find((r) => !r.write && r.node.start >= d.start && r.node.end <= d.end);
+        if (early) this.unsupported('a destructuring declaration in the head of a `for` loop that reads its own bindings', early.node);
+      }
     }
     if (!headAwaits) {
       let init: DeclItem[] | Chunk[] | null = null;

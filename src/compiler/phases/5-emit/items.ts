@@ -283,6 +283,10 @@ export class ItemEmitter {
       this.gen(`${declarators[0]!.keyword} `);
       declarators.forEach((d, index) => {
         if (index > 0) this.gen(', ');
+        if (d.isPattern) {
+          this.patternInit(d);
+          return;
+        }
         this.chunks(d.target);
         if (d.init === null && d.keyword === 'var') return;
         this.gen(` = ${this.s} === 0 ? (`);
@@ -298,7 +302,27 @@ export class ItemEmitter {
     this.gen(') : undefined');
   }
 
-  /** The restored value of a for-loop head binding (the lowering refuses patterns there). */
+  /**
+   * A pattern in a for-loop head (`let` or `var`): its names are declared, then a declarator of
+   * its own destructures into them, or restores them on resumption (`let` names; `var` ones are
+   * restored by the prologue). The lowering refuses patterns that read their own names.
+   */
+  private patternInit(d: DeclItem): void {
+    for (const value of d.declared) this.gen(`${value.name}, `);
+    // A name of its own (not a prologue scratch: a `var` head would redeclare it).
+    this.gen(`${this.names.temp()} = ${this.s} === 0 ? void (`);
+    this.chunks(d.target);
+    this.gen(' = (');
+    this.chunks(d.init!);
+    this.gen(')) : ');
+    const restores = d.keyword === 'var' ? [] : d.declared.flatMap((v) => {
+      const slot = this.slotExpression(v);
+      return slot ? [`${v.name} = ${slot}`] : [];
+    });
+    this.gen(restores.length > 0 ? `void (${restores.join(', ')})` : 'undefined');
+  }
+
+  /** The restored value of a for-loop head binding (patterns: see patternInit). */
   private restoreLiteral(d: DeclItem): void {
     const value = d.declared[0];
     const slot = value ? this.slotExpression(value) : null;
