@@ -132,7 +132,7 @@ describe('blocks and declarations', () => {
         return 'end';
       }`, { log: ['outer', 'block', 'inner', ['loop', 0], ['loop', 1]], returns: 'end' }));
 
-  test('the TDZ error of a shadowing binding names it as written', TODO, () =>
+  test('the TDZ error of a shadowing binding names it as written', () =>
     same(`
       export async function main(log: any) {
         let x = 'outer';
@@ -143,6 +143,20 @@ describe('blocks and declarations', () => {
         }
         return x;
       }`, { log: ["Cannot access 'x' before initialization", 'inner'], returns: 'outer' }));
+
+  test('the TDZ error of a shadowing binding names it as written, with the outer binding captured and changed', () =>
+    same(`
+      export async function main(log: any) {
+        let x = 'outer';
+        const outer = () => x;
+        for (let i = 0; i < 2; i++) {
+          try { log(x); } catch (e: any) { log(e.message); }
+          const x = await later('inner' + i);
+          log(x, outer());
+        }
+        x = await later('changed');
+        return [x, outer()];
+      }`, { log: ["Cannot access 'x' before initialization", ['inner0', 'outer'], "Cannot access 'x' before initialization", ['inner1', 'outer']], returns: ['changed', 'changed'] }));
 
   test('shadowing: a shadowed binding live across an await in the inner block (minimal)', () =>
     same(`

@@ -124,17 +124,28 @@ class Lowering {
    * code that saves a value at a suspension point must not find it shadowed there.
    */
   private renameShadowed(): void {
-    const seen = new Set<string>();
     const shorthand = shorthandValues(this.fn, (pattern) => this.awaits(pattern));
-    for (const binding of this.scope.bindings) {
-      if (!seen.has(binding.name)) {
-        seen.add(binding.name);
-        continue;
-      }
-      const name = this.context.names.renamed(binding.name);
-      this.renamed.set(binding, name);
-      for (const ref of binding.refs) this.renames.set(ref.node, shorthand.has(ref.node) ? `${binding.name}: ${name}` : name);
+    const byName = new Map<string, Binding[]>();
+    for (const binding of this.scope.bindings) byName.set(binding.name, [...(byName.get(binding.name) ?? []), binding]);
+    // One binding of each name keeps it: the first, unless it is block-scoped and another one can
+    // be read in its dead zone before its declaration (V8's error then names the binding as written).
+    const blockScoped = (b: Binding): boolean => b.kind === 'let' || b.kind === 'const' || b.kind === 'class';
+    const earlyRead = (b: Binding): boolean => {
+      const declaration = b.refs.find((r) => r.write && !r.nested);
+      return blockScoped(b) && declaration !== undefined && b.refs.some((r) => !r.nested && r.node.start < declaration.node.start);
+    };
+    for (const group of byName.values()) {
+      if (group.length < 2) continue;
+      const early = group.filter(earlyRead);
+      const keeper = early.length === 1 && blockScoped(group[0]!) && !earlyRead(group[0]!) ? early[0]! : group[0]!;
+      for (const binding of group) if (binding !== keeper) this.rename(binding, shorthand);
     }
+  }
+
+  private rename(binding: Binding, shorthand: Set<Node>): void {
+    const name = this.context.names.renamed(binding.name);
+    this.renamed.set(binding, name);
+    for (const ref of binding.refs) this.renames.set(ref.node, shorthand.has(ref.node) ? `${binding.name}: ${name}` : name);
   }
 
   // ---------------------------------------------------------------- await bookkeeping
