@@ -22,6 +22,13 @@ import {
   WAIT_NONE,
   WAIT_THENABLE,
 } from './contract.js';
+import {
+  captureContext,
+  contextInUse,
+  enterFromOutside,
+  leaveFromOutside,
+  resumeInContext,
+} from './context.js';
 import { exceptionSlotOf, resultSlotOf, slotName } from './flags.js';
 import { isTask, Task } from './task.js';
 
@@ -46,6 +53,12 @@ function handOver(k: Continuation): void {
  * use `super`, which recorded their receiver (`super.m()` passes the method's own `this`).
  */
 function resumeFrame(k: Continuation): unknown {
+  const context = k.context;
+  if (context !== undefined) return resumeInContext(context, callFrame, k);
+  return callFrame(k);
+}
+
+function callFrame(k: Continuation): unknown {
   const self = k.self;
   return self === undefined ? k.fn!() : (k.fn as Function).call(self);
 }
@@ -89,6 +102,7 @@ function waitOnAwaiter(awaiter: Awaiter): Signal {
  */
 export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
   k.next = null;
+  if (contextInUse) k.context = captureContext();
   // Only what changed is stored (see handOver).
   if (state.head !== k) state.head = k;
   if (state.tail !== k) state.tail = k;
@@ -138,6 +152,7 @@ function awaitAdopted(): unknown {
 /** Links the suspending frame's continuation behind the chain built so far. */
 export function suspend(k: Continuation): Signal {
   k.next = null;
+  if (contextInUse) k.context = captureContext();
   const tail = state.tail;
   if (tail === null) state.head = k;
   else tail.next = k;
@@ -171,8 +186,20 @@ class Suspension {
   onRejected: ((error: unknown) => void) | null = null;
   onAwaiterCompleted: (() => void) | null = null;
 
-  /** The awaiter completed: resume the chain inline, synchronously. */
+  /**
+   * The awaiter completed: resume the chain inline, synchronously. The callback is called by
+   * outside code, whose async context the dispatcher does not know (context.ts).
+   */
   wakeFromAwaiter(): void {
+    const outerContext = enterFromOutside();
+    try {
+      this.resumeFromAwaiter();
+    } finally {
+      leaveFromOutside(outerContext);
+    }
+  }
+
+  private resumeFromAwaiter(): void {
     if (!this.waiting) {
       throw new Error('reawait: an awaiter called its completion callback when nothing was waiting on it');
     }
@@ -467,7 +494,9 @@ export function start(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown
   // adopted value must survive.
   const outerAdopted = state.adopted;
   const outerAdoptedThen = state.adoptedThen;
+  const outerContext = enterFromOutside();
   const task = startTask(fast, thisArg, args);
+  leaveFromOutside(outerContext);
   state.adopted = outerAdopted;
   state.adoptedThen = outerAdoptedThen;
   return task;
