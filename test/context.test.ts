@@ -193,6 +193,8 @@ describe('what is captured', () => {
         `
         import { AsyncLocalStorage } from 'node:async_hooks';
         import { GET_AWAITER } from ${JSON.stringify(runtime)};
+        // A second copy of the runtime in the process must not make the first believe a store is in use.
+        await import(${JSON.stringify(runtime + '?second-copy')});
         let snapshots = 0;
         const snapshot = AsyncLocalStorage.snapshot;
         AsyncLocalStorage.snapshot = () => { snapshots++; return snapshot(); };

@@ -15,6 +15,15 @@ export * from './index.js';
 
 type Storage = AsyncLocalStorage<unknown>;
 
+/** On each wrapper: the method it wraps (another copy of the runtime may have wrapped first). */
+const WRAPPED = Symbol.for('reawait.wrapped');
+
+function unwrapped<F extends Function>(method: F): F {
+  let original = method;
+  while ((original as { [WRAPPED]?: F })[WRAPPED] !== undefined) original = (original as { [WRAPPED]?: F })[WRAPPED]!;
+  return original;
+}
+
 /**
  * Without AsyncContextFrame (Node 20), a snapshot is an async resource and `enterWith` writes
  * into the resource of the current scope: inside a resumed frame, that is the frame's snapshot,
@@ -22,6 +31,12 @@ type Storage = AsyncLocalStorage<unknown>;
  */
 function snapshotsChangeInPlace(): boolean {
   const probe = new AsyncLocalStorage<number>();
+  // The original methods, as own properties: a wrapper would tell its copy of the runtime that a
+  // store is in use, and Node 24's run() calls this.enterWith().
+  Object.assign(probe, {
+    run: unwrapped(AsyncLocalStorage.prototype.run),
+    enterWith: unwrapped(AsyncLocalStorage.prototype.enterWith),
+  });
   const changed = probe.run(1, () => {
     const snapshot = AsyncLocalStorage.snapshot();
     snapshot(() => probe.enterWith(2));
@@ -77,6 +92,8 @@ function installAsyncLocalStorage(): void {
       Reflect.apply(enterWith, this, [store]);
     },
   };
+  Object.defineProperty(wrappers.run, WRAPPED, { value: run });
+  Object.defineProperty(wrappers.enterWith, WRAPPED, { value: enterWith });
   Object.defineProperty(prototype, 'run', { configurable: true, writable: true, value: wrappers.run });
   Object.defineProperty(prototype, 'enterWith', { configurable: true, writable: true, value: wrappers.enterWith });
 }
