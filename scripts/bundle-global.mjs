@@ -32,3 +32,16 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The same, as Node loads it (the package's `node` condition: AsyncLocalStorage propagation).
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/runtime/node.ts'],
+  outfile: 'dist/runtime.node.bundle.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

@@ -39,8 +39,15 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   }
   // Heap growth in its own process: the collector must stay out of the way, and the large young
   // generation that ensures it would distort the timings above.
-  const child = spawnSync(process.execPath, [...HEAP_FLAGS, fileURLToPath(import.meta.url), '--heap'], { stdio: 'inherit' });
-  if (child.status !== 0) throw new Error(`heap measurement failed with status ${child.status}`);
+  runChild([...HEAP_FLAGS, fileURLToPath(import.meta.url), '--heap'], 'heap measurement');
+  // AsyncLocalStorage in its own process too: once a store is used, Node 20 keeps promise hooks
+  // on for the rest of the process, which slows native awaits.
+  runChild([fileURLToPath(import.meta.url), '--context', ...(options.quick === true ? ['--quick'] : [])], 'AsyncLocalStorage measurement');
+}
+
+function runChild(args: string[], what: string): void {
+  const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (child.status !== 0) throw new Error(`${what} failed with status ${child.status}`);
 }
 
 interface Variants {
@@ -55,7 +62,8 @@ interface Variants {
 async function loadVariants(): Promise<Variants> {
   const source = readFileSync(join(packageRoot, 'bench', 'seed.ts'), 'utf8');
   const dir = mkdtempSync(join(tmpdir(), 'reawait-bench-'));
-  const runtime = pathToFileURL(join(packageRoot, 'dist', 'runtime.bundle.mjs')).href;
+  // The runtime as Node loads it (with AsyncLocalStorage propagation, idle while no store is used).
+  const runtime = pathToFileURL(join(packageRoot, 'dist', 'runtime.node.bundle.mjs')).href;
   const write = (name: string, code: string): string => {
     const file = join(dir, name);
     writeFileSync(file, code);
@@ -161,6 +169,7 @@ function ratio(a: number, b: number): string {
 }
 
 async function measureHeap(): Promise<void> {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
   const { reuse, noReuse, cleanup } = await loadVariants();
   try {
     for (let i = 0; i < 1000; i++) {
@@ -170,15 +179,58 @@ async function measureHeap(): Promise<void> {
     const suspensions = 1_000_000;
     const heapReuse = median([1, 2, 3].map(() => heapPerSuspension(reuse, suspensions)));
     const heapNoReuse = median([1, 2, 3].map(() => heapPerSuspension(noReuse, suspensions)));
+    // Last: from here on a store has been used in this process.
+    const als = new AsyncLocalStorage<string>();
+    const heapInStore = median([1, 2, 3].map(() => als.run('request', () => heapPerSuspension(reuse, suspensions))));
     console.log('');
     console.log(`heap growth per suspension over ${suspensions.toLocaleString('en-US')} suspensions (no GC during the run)`);
     console.log(`  compiled, continuation reused             ${fixed(heapReuse)} B   (target < 1 B)`);
     console.log(`  compiled, new continuation per suspension ${fixed(heapNoReuse)} B   (target >= one continuation)`);
+    console.log(`  compiled, continuation reused, inside an AsyncLocalStorage run() ${fixed(heapInStore)} B`);
   } finally {
     cleanup();
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--heap')) {
-  await measureHeap();
+/**
+ * The cost of AsyncLocalStorage propagation: the seed loop compiled with reuse and native, first
+ * with no store ever used in the process, then inside `als.run()` (every resumption restores the
+ * frame's context; native pays for its own propagation).
+ */
+async function measureContext(quick: boolean): Promise<void> {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const { reuse, native, cleanup } = await loadVariants();
+  const n = quick ? 200_000 : 2_000_000;
+  const repetitions = quick ? 3 : 7;
+  const als = new AsyncLocalStorage<string>();
+  const measure = async (inStore: boolean): Promise<{ compiled: number; native: number }> => {
+    const compiled: number[] = [];
+    const nativeTimes: number[] = [];
+    const inside = <T>(f: () => T): T => (inStore ? als.run('request', f) : f());
+    for (let i = 0; i < 300; i++) {
+      inside(() => driveCompiled(reuse, 100));
+      await inside(() => native.foo(100, undefined));
+    }
+    for (let r = 0; r < repetitions; r++) {
+      compiled.push((inside(() => driveCompiled(reuse, n)) * 1e6) / n);
+      nativeTimes.push(((await inside(() => native.foo(n, undefined))) * 1e6) / n);
+    }
+    return { compiled: median(compiled), native: median(nativeTimes) };
+  };
+  try {
+    const idle = await measure(false);
+    const active = await measure(true);
+    console.log('');
+    console.log(`AsyncLocalStorage, seed loop, ${n.toLocaleString('en-US')} suspensions per run    ns/suspension`);
+    console.log(`  no store used: compiled, reused ${fixed(idle.compiled)}   native ${fixed(idle.native)}   native / compiled ${ratio(idle.native, idle.compiled)}`);
+    console.log(`  inside run():  compiled, reused ${fixed(active.compiled)}   native ${fixed(active.native)}   native / compiled ${ratio(active.native, active.compiled)}`);
+    console.log(`  cost of an active store: compiled +${(active.compiled - idle.compiled).toFixed(2)} ns, native +${(active.native - idle.native).toFixed(2)} ns per suspension`);
+  } finally {
+    cleanup();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--heap')) await measureHeap();
+  if (process.argv.includes('--context')) await measureContext(process.argv.includes('--quick'));
 }

@@ -19,8 +19,8 @@ export interface HookData {
   reuseContinuations: boolean;
 }
 
-/** The runtime that compiled code imports: absolute, so it resolves from any project. */
-export const runtimeURL: string = new URL('../runtime/index.js', import.meta.url).href;
+/** The runtime that compiled code imports (as Node loads it: with AsyncLocalStorage propagation): absolute, so it resolves from any project. */
+export const runtimeURL: string = new URL('../runtime/node.js', import.meta.url).href;
 /** reawait's own build output (dist/): never compiled. */
 const ownDistURL: string = new URL('../', import.meta.url).href;
 

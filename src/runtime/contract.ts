@@ -2,6 +2,8 @@
  * The objects shared by compiled code and the dispatcher. See docs/contract.md.
  */
 
+import type { ContextSnapshot } from './context.js';
+
 /**
  * Header of every continuation. Each compiled function's continuation class extends this one and
  * adds its slots `s1..sN`, so the header is at the same offsets in all of them.
@@ -17,6 +19,8 @@ export class Continuation {
   flags: number;
   /** The receiver to resume a method that uses `super` with (undefined: resumed with the continuation as `this`). */
   self: unknown = undefined;
+  /** The async context to resume in (see context.ts); undefined while no host context is in use. */
+  context: ContextSnapshot | undefined = undefined;
   constructor(state: number, flags: number) {
     this.state = state;
     this.flags = flags;

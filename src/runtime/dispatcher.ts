@@ -22,6 +22,13 @@ import {
   WAIT_NONE,
   WAIT_THENABLE,
 } from './contract.js';
+import {
+  captureContext,
+  contextInUse,
+  enterFromOutside,
+  leaveFromOutside,
+  resumeInContext,
+} from './context.js';
 import { exceptionSlotOf, resultSlotOf, slotName } from './flags.js';
 import { isTask, Task } from './task.js';
 
@@ -46,6 +53,14 @@ function handOver(k: Continuation): void {
  * use `super`, which recorded their receiver (`super.m()` passes the method's own `this`).
  */
 function resumeFrame(k: Continuation): unknown {
+  const context = k.context;
+  if (context !== undefined) return resumeInContext(context, callFrame, k);
+  // callFrame's body, repeated: one call less on every resumption.
+  const self = k.self;
+  return self === undefined ? k.fn!() : (k.fn as Function).call(self);
+}
+
+function callFrame(k: Continuation): unknown {
   const self = k.self;
   return self === undefined ? k.fn!() : (k.fn as Function).call(self);
 }
@@ -89,6 +104,7 @@ function waitOnAwaiter(awaiter: Awaiter): Signal {
  */
 export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
   k.next = null;
+  if (contextInUse) k.context = captureContext();
   // Only what changed is stored (see handOver).
   if (state.head !== k) state.head = k;
   if (state.tail !== k) state.tail = k;
@@ -138,6 +154,7 @@ function awaitAdopted(): unknown {
 /** Links the suspending frame's continuation behind the chain built so far. */
 export function suspend(k: Continuation): Signal {
   k.next = null;
+  if (contextInUse) k.context = captureContext();
   const tail = state.tail;
   if (tail === null) state.head = k;
   else tail.next = k;
@@ -171,16 +188,32 @@ class Suspension {
   onRejected: ((error: unknown) => void) | null = null;
   onAwaiterCompleted: (() => void) | null = null;
 
-  /** The awaiter completed: resume the chain inline, synchronously. */
+  /**
+   * The awaiter completed: resume the chain inline, synchronously. The callback is called by
+   * outside code, whose async context the dispatcher does not know (context.ts).
+   */
   wakeFromAwaiter(): void {
+    if (!contextInUse) {
+      this.resumeFromAwaiter();
+      return;
+    }
+    const outerContext = enterFromOutside();
+    try {
+      this.resumeFromAwaiter();
+    } finally {
+      leaveFromOutside(outerContext);
+    }
+  }
+
+  private resumeFromAwaiter(): void {
     if (!this.waiting) {
       throw new Error('reawait: an awaiter called its completion callback when nothing was waiting on it');
     }
-    const awaiter = this.waitOn as Awaiter;
+    const completed = this.waitOn as Awaiter;
     this.waiting = false;
     let value: unknown;
     try {
-      value = awaiter.getResult();
+      value = completed.getResult();
     } catch (error) {
       this.resume(error, true);
       return;
@@ -204,8 +237,29 @@ class Suspension {
       this.resume(error, true);
       return;
     }
+    // `typeof` first: the final value (often a number) would otherwise make V8 compare generically.
     if (returned === SUSPENDED && state.tail === k) {
-      if (park(this)) this.resume(this.takeReady(), this.readyIsError);
+      // k suspended again by itself: it is still the head. On an awaiter (the loop of the seed),
+      // only the registration is left to do.
+      if (state.waitKind !== WAIT_AWAITER) {
+        if (park(this)) this.resume(this.takeReady(), this.readyIsError);
+        return;
+      }
+      // parkOnAwaiter, written out: V8 has no inlining budget left here (the frame is inlined).
+      const awaiter = state.waitOn as Awaiter;
+      if (this.waitOn !== awaiter) this.waitOn = awaiter;
+      this.waiting = true;
+      this.registering = true;
+      try {
+        awaiter.onCompleted(this.onAwaiterCompleted!);
+      } catch (error) {
+        this.wake(error, true);
+      }
+      this.registering = false;
+      if (this.ready) {
+        this.ready = false;
+        this.resume(this.takeReady(), this.readyIsError);
+      }
       return;
     }
     this.head = next;
@@ -281,25 +335,35 @@ function makeCallbacks(suspension: Suspension): Suspension {
  * true if the wait completed while it was being registered (the value is then in `ready*`).
  */
 function park(suspension: Suspension): boolean {
-  const waitOn = state.waitOn;
   const head = state.head;
   // The suspension may be old too: store only what changed. `state.waitOn` is not cleared (it is
   // overwritten by the next suspension), for the same reason.
   if (suspension.head !== head) suspension.head = head;
+  const waitOn = state.waitOn;
+  if (state.waitKind === WAIT_AWAITER) return parkOnAwaiter(suspension, waitOn as Awaiter);
   if (suspension.waitOn !== waitOn) suspension.waitOn = waitOn;
   suspension.waiting = true;
   suspension.registering = true;
-  if (state.waitKind === WAIT_AWAITER) {
-    const callback = suspension.onAwaiterCompleted ?? makeCallbacks(suspension).onAwaiterCompleted!;
-    try {
-      (waitOn as Awaiter).onCompleted(callback);
-    } catch (error) {
-      // A throwing awaiter: the error is thrown at the await, like a rejection.
-      suspension.wake(error, true);
-    }
-  } else {
-    registerThenable(suspension, waitOn, state.waitThen!);
+  registerThenable(suspension, waitOn, state.waitThen!);
+  return endRegistration(suspension);
+}
+
+/** `park` for an awaiter, whose chain head is already in place. Small enough for V8 to inline. */
+function parkOnAwaiter(suspension: Suspension, awaiter: Awaiter): boolean {
+  if (suspension.waitOn !== awaiter) suspension.waitOn = awaiter;
+  suspension.waiting = true;
+  suspension.registering = true;
+  const callback = suspension.onAwaiterCompleted ?? makeCallbacks(suspension).onAwaiterCompleted!;
+  try {
+    awaiter.onCompleted(callback);
+  } catch (error) {
+    // A throwing awaiter: the error is thrown at the await, like a rejection.
+    suspension.wake(error, true);
   }
+  return endRegistration(suspension);
+}
+
+function endRegistration(suspension: Suspension): boolean {
   suspension.registering = false;
   if (!suspension.ready) return false;
   suspension.ready = false;
@@ -467,7 +531,9 @@ export function start(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown
   // adopted value must survive.
   const outerAdopted = state.adopted;
   const outerAdoptedThen = state.adoptedThen;
+  const outerContext = enterFromOutside();
   const task = startTask(fast, thisArg, args);
+  leaveFromOutside(outerContext);
   state.adopted = outerAdopted;
   state.adoptedThen = outerAdoptedThen;
   return task;

@@ -12,7 +12,8 @@ import { transform, type TransformOptions } from '../../src/compiler/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const workDir = join(root, '.tmp', 'differential');
-const runtimeUrl = pathToFileURL(join(root, 'dist', 'runtime', 'index.js')).href;
+/** The runtime as Node loads it (the package's `node` condition: with AsyncLocalStorage propagation). */
+const runtimeUrl = pathToFileURL(join(root, 'dist', 'runtime', 'node.js')).href;
 let counter = 0;
 
 export interface Observation {
