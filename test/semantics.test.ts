@@ -2734,6 +2734,41 @@ describe('optional chains with awaits', () => {
         const f: any = undefined;
         log(f?.(await side()), counter.count);
       }`));
+
+  bothWays('optional calls with awaited arguments: callee, receiver and arguments in order; nullish callees skip the arguments', `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      const o: any = { name: 'o', m(...a: unknown[]) { log('call', this?.name, a); return a.length; }, get g() { log('get g'); return this.m; } };
+      log(t('f', o.m)?.(t('a1', 1), await WAIT(t('a2', 2)), t('a3', 3)));
+      log(t('o', o).m?.(await WAIT(t('a', 1)), t('b', 2)));
+      log(t('o', o)?.m(t('a', 1), await WAIT(2)));
+      log(t('o', o)?.g(await WAIT(1)), t('o', o).g?.(await WAIT(2)), t('o', o)?.['g'](await WAIT(3)));
+      log(t('o', o)?.missing?.(t('skipped', 0), await WAIT(log('never'))));
+      log(t('f', null)?.(await WAIT(log('never'))), t('f', undefined)?.(t('never', 0), await WAIT(0)));
+      log(t('o', null)?.m(await WAIT(log('never'))).x.y, t('o', o).nothing?.(await WAIT(0)));
+      log(t('o', o)?.m(await WAIT(1))?.toFixed(await WAIT(1)));
+      return 'end';
+    }`, { returns: 'end' });
+
+  for (const [name, body] of [
+    ['a callee that is not a function, after the arguments', "const f: any = 5; return t('f', f)?.(t('a', 1), await WAIT(2), t('b', 3));"],
+    ['a reassigned callee that is not a function', "let f: any = 5; f = 6; return f?.(await WAIT(2));"],
+    ['a member that is not a function', "const o: any = { m: 5 }; return o.m?.(await WAIT(1), t('b', 2));"],
+    ['an optional member that is not a function', "const o: any = { m: 5 }; return o?.m(await WAIT(1));"],
+    ['an optional computed member that is not a function', "const o: any = { m: 5 }; const k = 'm'; return o?.[k](await WAIT(1));"],
+    ['a plain call of a reassigned non-function', "let f: any = 1; f = 2; return f(await WAIT(1), t('b', 2));"],
+    ['a member call of a non-function', "const o: any = { m: 5 }; return o.m(await WAIT(1));"],
+    ['a getter that throws', "const o: any = { get m() { log('get'); throw new Error('getter'); } }; return o?.m(await WAIT(t('arg', 1)));"],
+    ['an argument that throws after the await', "const o: any = { m: () => 1 }; return o?.m(await WAIT(1), t('b', 2), (() => { throw new Error('arg'); })());"],
+    ['a rejected argument', "const o: any = { m: () => 1 }; return o?.m(t('a', 1), await WAITFAIL('rejected'), t('never', 2));"],
+    ['the callee throws', "const o: any = { m: () => { throw new Error('callee'); } }; return o.m?.(await WAIT(1));"],
+  ] as const) {
+    bothWays(`optional calls with awaited arguments: ${name}`, `
+      export async function main(log: any) {
+        const t = (x: string, v?: any) => { log(x); return v; };
+        ${body}
+      }`, { throws: true });
+  }
 });
 
 // ------------------------------------------------------------------------------------------

@@ -1234,19 +1234,30 @@ class Lowering {
       // function's `this` (a method using `super` resumes with its receiver as `this`).
       const access: Chunk[] = callee.computed ? ['[', ...this.spill(this.expr(callee.property, out), callee.property, out), ']'] : ['.', copy(callee.property)];
       const method = this.spillChunks(['super', ...access], out);
-      const args = joinArgs(this.args(node.arguments, out));
-      return [read(method), '.call(this', ...(args.length > 0 ? [', ', ...args] : []), ')'];
+      return this.checkedCall([read(method)], ['this'], this.args(node.arguments, out), calleeText(this.context.text, callee), out);
     }
     const operand = this.callOperand(node, out);
-    const args = joinArgs(operand.args);
-    if (operand.receiver === null) {
-      return [...wrapCallee(operand.callee), '(', ...args, ')'];
-    }
+    if (operand.receiver === null) return this.checkedCall(operand.callee, null, operand.args, operand.calleeText, out);
     const receiver = this.spillChunks(operand.receiver, out);
-    const fnValue = operand.callee.length === 1 && typeof operand.callee[0] === 'object' && operand.callee[0].kind === 'ref'
-      ? operand.callee
-      : [read(this.spillChunks([read(receiver), ...operand.callee], out))];
-    return [...fnValue, '.call(', read(receiver), ...(args.length > 0 ? [', ', ...args] : []), ')'];
+    const fnValue = isRef(operand.callee) ? operand.callee : [read(this.spillChunks([read(receiver), ...operand.callee], out))];
+    return this.checkedCall(fnValue, [read(receiver)], operand.args, operand.calleeText, out);
+  }
+
+  /**
+   * `fn(args)`, or `fn.call(receiver, args)`. A function read into a temp before an await is
+   * checked after the arguments are evaluated (they are then spilled first), so that the
+   * TypeError names the callee as written, as V8's does.
+   */
+  private checkedCall(fn: Chunk[], receiver: Chunk[] | null, args: Chunk[][], text: string, out: Item[]): Chunk[] {
+    const only = fn[0];
+    const temp = fn.length === 1 && typeof only === 'object' && only.kind === 'ref' && only.value.binding === null;
+    if (temp) args = args.map((arg) => (arg[0] === '...' || isRef(arg) ? arg : [read(this.spillChunks(arg, out))]));
+    const list = joinArgs(args);
+    const call: Chunk[] = receiver
+      ? [...fn, '.call(', ...receiver, ...(list.length > 0 ? [', ', ...list] : []), ')']
+      : [...wrapCallee(fn), '(', ...list, ')'];
+    if (!temp) return call;
+    return ['(typeof ', ...fn, ' === "function" ? ', ...call, ` : ${this.context.names.runtime('notCallable')}(${JSON.stringify(text)}))`];
   }
 
   /**
@@ -1290,10 +1301,7 @@ class Lowering {
         walk(index + 1, this.spillChunks([read(current), ...access], items), current, items);
         return;
       }
-      const args = joinArgs(this.args(link.arguments, items));
-      const call: Chunk[] = receiver
-        ? [read(current), '.call(', read(receiver), ...(args.length > 0 ? [', ', ...args] : []), ')']
-        : [read(current), '(', ...args, ')'];
+      const call = this.checkedCall([read(current)], receiver ? [read(receiver)] : null, this.args(link.arguments, items), calleeText(this.context.text, link.callee), items);
       walk(index + 1, this.spillChunks(call, items), null, items);
     };
     walk(0, this.spillChunks(this.expr(base, out), out), null, out);
@@ -1521,6 +1529,12 @@ function joinArgs(args: Chunk[][]): Chunk[] {
   return args.flatMap((arg, index) => (index === 0 ? arg : [', ', ...arg]));
 }
 
+/** A single reference to a value (a temp or a variable). */
+function isRef(chunks: readonly Chunk[]): boolean {
+  const only = chunks[0];
+  return chunks.length === 1 && typeof only === 'object' && only.kind === 'ref';
+}
+
 function wrapCallee(callee: Chunk[]): Chunk[] {
   const only = callee[0];
   return callee.length === 1 && typeof only === 'object' && only.kind === 'ref' ? callee : ['(', ...callee, ')'];
@@ -1542,10 +1556,12 @@ function calleeText(text: string, callee: Node): string {
       case 'Literal':
         return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.raw ?? node.value);
       case 'MemberExpression': {
-        const object = render(node.object);
-        if (!node.computed) return `${object}.${text.slice(node.property.start, node.property.end)}`;
+        // A link of an optional chain is printed with its `?.`.
+        const object = render(node.object) + (node.optional ? '?.' : '');
+        const dot = node.optional ? '' : '.';
+        if (!node.computed) return `${object}${dot}${text.slice(node.property.start, node.property.end)}`;
         const key = node.property;
-        if (key.type === 'Literal' && typeof key.value === 'string') return `${object}.${key.value}`;
+        if (key.type === 'Literal' && typeof key.value === 'string') return `${object}${dot}${key.value}`;
         return `${object}[${render(key)}]`;
       }
       case 'CallExpression':
