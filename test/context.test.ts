@@ -28,7 +28,7 @@ function manual(value: string) {
   const awaiter = { get isCompleted() { return done; }, getResult() { return value; }, onCompleted(c: () => void) { callback = c; } };
   return {
     awaitable: { [GET]: () => awaiter, then(resolve: (v: string) => void) { if (done) resolve(value); else callback = () => resolve(value); } },
-    complete() { done = true; callback!(); },
+    complete() { done = true; callback?.(); },
   };
 }
 `;
@@ -150,6 +150,40 @@ describe('AsyncLocalStorage across compiled awaits', () => {
         await Promise.all([als.run('W', () => waiter()), als.run('C', () => completer())]);
         log(seenBy, als.getStore());
       }`, { log: [[{ completer: ['C', 'C', 'C'], waiter: ['v', 'W', 'waiter changed'] }, undefined]] }));
+
+  test('a frame resumed inline by a driver in the same context keeps its enterWith to itself', () =>
+    // Compiled, the waiter resumes inside complete(), in the driver's context, which already
+    // holds the waiter's values; natively it resumes in a microtask. Each keeps its own log.
+    same(HEADER + `
+      const m = manual('v');
+      const seenBy: Record<string, unknown[]> = { driver: [], waiter: [] };
+      async function waiter() {
+        await m.awaitable;
+        seenBy.waiter.push(als.getStore());
+        als.enterWith('changed by waiter');
+        seenBy.waiter.push(als.getStore());
+        await later(0);
+        seenBy.waiter.push(als.getStore());
+      }
+      export async function main(log: any) {
+        const task = als.run('D', () => {
+          const t = waiter();
+          m.complete();
+          seenBy.driver.push(als.getStore());
+          return t;
+        });
+        await task;
+        log(seenBy, als.getStore());
+      }`, { log: [[{ driver: ['D'], waiter: ['D', 'changed by waiter', 'changed by waiter'] }, undefined]] }));
+
+  test('a callee that changes the store and returns without suspending again', () =>
+    same(HEADER + `
+      async function callee() { await later(0); als.enterWith('callee'); return als.getStore(); }
+      async function caller() { const r = await callee(); return [r, als.getStore()]; }
+      export async function main(log: any) {
+        log(await als.run('caller', () => caller()), als.getStore());
+        log(await als.run('caller', async () => { const r = await caller(); return [r, als.getStore()]; }));
+      }`));
 
   test('a Task awaited from native code and a native async function awaiting a compiled one', () =>
     same(HEADER + `

@@ -1,25 +1,23 @@
 /**
- * Async context propagation (Node's AsyncLocalStorage, or any host with snapshots): a frame
- * resumes in the context it suspended in, as a native `await` does. The core knows only the
- * shape of a snapshot; a host entry (node.ts) provides them. No host, or no store in use yet:
- * every check below is one load of `contextInUse`, and nothing is captured or allocated.
+ * Async context propagation (Node's AsyncLocalStorage, or any host that can capture and restore
+ * contexts): a frame resumes in the context it suspended in, as a native `await` does. The core
+ * knows nothing of what a context is; a host entry (node.ts) provides capture and resumption. No
+ * host, or no context value set yet: every check is one load of `contextInUse`, and nothing is
+ * captured or allocated.
  */
 import type { Continuation } from './contract.js';
 
-/** Calls `fn(...args)` inside a captured context: the shape of `AsyncLocalStorage.snapshot()`'s result. */
-export type ContextSnapshot = (fn: (...args: never[]) => unknown, ...args: unknown[]) => unknown;
+/** What a host captured: opaque to the core. */
+export type CapturedContext = object;
 
 export interface ContextHost {
-  /** A snapshot of the current context. */
-  snapshot(): ContextSnapshot;
+  /** The current context. */
+  capture(): CapturedContext;
   /**
-   * Called inside a snapshot around each frame's resumption, for hosts whose snapshots can be
-   * changed in place (Node 20's AsyncLocalStorage: `enterWith` writes into the resource of the
-   * current scope, which may be a snapshot other frames will resume in). `leave` gets what
-   * `enter` returned.
+   * Calls `enter(k, resume)` in `context` and returns what it returns. The host may skip the
+   * switch when the current context already is that one.
    */
-  enter?(): unknown;
-  leave?(token: unknown): void;
+  resumeIn(context: CapturedContext, enter: typeof enterCaptured, k: Continuation, resume: (k: Continuation) => unknown): unknown;
 }
 
 let host: ContextHost | null = null;
@@ -28,13 +26,13 @@ let host: ContextHost | null = null;
 export let contextInUse = false;
 
 /**
- * The snapshot of the context that is current right now, when known: inside a frame resumed in
- * its snapshot, that snapshot. Frames linked in one unwinding, and a frame suspending again in the
- * context it resumed in, share it instead of taking a new one each. Forgotten whenever the
- * current context may change under it: entering compiled code from outside (`enterFromOutside`)
- * and a host's in-place change (`forgetCurrentContext`).
+ * The context that is current right now, when known: inside a frame resumed in its captured
+ * context, that one. Frames linked in one unwinding, and a frame suspending again in the context
+ * it resumed in, share it instead of capturing a new one each. Forgotten whenever the current
+ * context may change under it: entering compiled code from outside (`enterFromOutside`) and a
+ * host's in-place change (`forgetCurrentContext`).
  */
-let current: ContextSnapshot | undefined;
+let current: CapturedContext | undefined;
 
 export function setContextHost(contextHost: ContextHost): void {
   host = contextHost;
@@ -51,43 +49,36 @@ export function forgetCurrentContext(): void {
 }
 
 /** The context a suspending frame must resume in (only called while `contextInUse`). */
-export function captureContext(): ContextSnapshot {
-  return (current ??= host!.snapshot());
+export function captureContext(): CapturedContext {
+  return (current ??= host!.capture());
 }
 
 /**
- * Native code calls into compiled code (a face, an awaiter callback, a promise reaction): the
- * current context is not known there. Returns the outer value for `leaveFromOutside`.
+ * Native code calls into compiled code (a face, an awaiter callback): the current context is not
+ * known there. Returns the outer value for `leaveFromOutside`.
  */
-export function enterFromOutside(): ContextSnapshot | undefined {
+export function enterFromOutside(): CapturedContext | undefined {
   const outer = current;
   current = undefined;
   return outer;
 }
 
-export function leaveFromOutside(outer: ContextSnapshot | undefined): void {
+export function leaveFromOutside(outer: CapturedContext | undefined): void {
   current = outer;
 }
 
-/** Resumes frame k inside its snapshot; `resume` calls its fast entry. */
-export function resumeInContext(snapshot: ContextSnapshot, resume: (k: Continuation) => unknown, k: Continuation): unknown {
+/** Resumes frame k in its captured context; `resume` calls its fast entry. */
+export function resumeInContext(context: CapturedContext, resume: (k: Continuation) => unknown, k: Continuation): unknown {
   const outer = current;
   try {
-    return snapshot(enterSnapshot, k, resume);
+    return host!.resumeIn(context, enterCaptured, k, resume);
   } finally {
     current = outer;
   }
 }
 
 /** Module level, not a closure: nothing is allocated per resumption beyond what the host does. */
-function enterSnapshot(k: Continuation, resume: (k: Continuation) => unknown): unknown {
+export function enterCaptured(k: Continuation, resume: (k: Continuation) => unknown): unknown {
   current = k.context;
-  const contextHost = host!;
-  if (contextHost.enter === undefined) return resume(k);
-  const token = contextHost.enter();
-  try {
-    return resume(k);
-  } finally {
-    contextHost.leave!(token);
-  }
+  return resume(k);
 }

@@ -2,7 +2,7 @@
  * The objects shared by compiled code and the dispatcher. See docs/contract.md.
  */
 
-import type { ContextSnapshot } from './context.js';
+import type { CapturedContext } from './context.js';
 
 /**
  * Header of every continuation. Each compiled function's continuation class extends this one and
@@ -20,7 +20,7 @@ export class Continuation {
   /** The receiver to resume a method that uses `super` with (undefined: resumed with the continuation as `this`). */
   self: unknown = undefined;
   /** The async context to resume in (see context.ts); undefined while no host context is in use. */
-  context: ContextSnapshot | undefined = undefined;
+  context: CapturedContext | undefined = undefined;
   constructor(state: number, flags: number) {
     this.state = state;
     this.flags = flags;
