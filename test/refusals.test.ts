@@ -138,6 +138,38 @@ describe('unsupported constructs are refused with their position', () => {
       '}',
     ].join('\n')));
 
+  test('an awaited computed key in a class with async methods', () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<string>) {',
+        '  class C { async m() { return 1; } [await p]() { return 2; } }',
+        '  return C;',
+        '}',
+      ].join('\n'),
+      marker: 'await p]',
+      names: /await in a computed key of a class with async methods/,
+    }));
+
+  test("a class's own name in its heritage or computed keys before an await", () =>
+    refuse({
+      source: [
+        'export async function f(p: Promise<string>) {',
+        '  return class K { [K.name]() {} [await p]() {} };',
+        '}',
+      ].join('\n'),
+      marker: 'K.name',
+      names: /reference to the class 'K' in its heritage or computed keys/,
+    }));
+
+  test('classes whose heritage or computed keys await are accepted', () =>
+    accepts([
+      'export async function f(p: Promise<any>) {',
+      '  class A extends (await p) { async m() { return await p; } }',
+      '  const B = class { [await p]() {} static [await p] = 1; };',
+      '  return [A, B];',
+      '}',
+    ].join('\n')));
+
   test('a function declaration directly inside a switch that awaits', () =>
     refuse({
       source: [

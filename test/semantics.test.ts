@@ -2772,6 +2772,48 @@ describe('optional chains with awaits', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('classes whose heritage or computed keys await', () => {
+  bothWays('heritage, then computed keys in order, each converted at once; names kept', `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      const key = (x: string) => ({ toString() { log('toString ' + x); return x; } });
+      class Base { base() { return 'base'; } }
+      class C extends t('heritage', Base) {
+        [t('k1', key('a'))]() { return 1; }
+        [await WAIT(t('k2', key('b')))]() { return 2; }
+        static [t('k3', 'c')] = t('init c', 3);
+        [t('k4', 'd')] = 4;
+        get [await WAIT('e')]() { return 5; }
+        [t('k5', 'f')]() { return 6; }
+      }
+      const c: any = new C();
+      log(c.a(), c.b(), (C as any).c, c.d, c.e, c.f(), c.base(), C.name);
+      const D = class extends (await WAIT(t('h', C))) { [t('dk', 'x')]() { return 'x'; } async am() { return await WAIT('am'); } };
+      log(D.name, new D().x(), (new D() as any).a(), await new D().am());
+      let E: any;
+      E = class Named { static [await WAIT('s')] = 1; };
+      const o = { F: class { [await WAIT('m')]() { return 'm'; } } };
+      const [G = class { static [await WAIT('g')] = 'g'; }] = [];
+      log(E.name, E.s, o.F.name, new o.F().m(), G.name, (G as any).g);
+      return Object.getOwnPropertyNames(C.prototype);
+    }`, { returns: ['constructor', 'a', 'b', 'e', 'f'] });
+
+  for (const [name, body] of [
+    ['a heritage that is not a constructor is checked after the keys', "class C extends t('h', 5) { [await WAIT(t('k', 'a'))]() {} }"],
+    ['an awaited heritage that is not a constructor', "const C = class extends (await WAIT(t('h', 5))) { [t('k', 'a')]() {} };"],
+    ['a key whose conversion throws, before an await', "const k = { toString() { throw new Error('key'); } }; class C { [t('a', k)]() {} [await WAIT(t('never', 'b'))]() {} }"],
+    ['a rejected key', "class C { [t('a', 'a')]() {} [await WAITFAIL('key')]() {} [t('never', 'c')]() {} }"],
+    ['a static initialiser that throws after an awaited key', "class C { static [await WAIT('a')] = t('init', 1); static b = (() => { throw new Error('init'); })(); }"],
+  ] as const) {
+    bothWays(`classes whose keys await: ${name}`, `
+      export async function main(log: any) {
+        const t = (x: string, v?: any) => { log(x); return v; };
+        ${body}
+      }`, { throws: true });
+  }
+});
+
+// ------------------------------------------------------------------------------------------
 describe('super and new.target in async functions that await', () => {
   test('super calls and super property reads in class, static and object-literal methods, and arrows inside them', () =>
     same(`

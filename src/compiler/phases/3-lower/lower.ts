@@ -154,7 +154,13 @@ class Lowering {
     const path: Node[] = [];
     const visit = (node: Node): void => {
       if (node !== this.fn && isFunction(node)) return;
-      if (node.type === 'ClassBody') return; // class members are functions of their own
+      if (node.type === 'ClassBody') {
+        // Class members are functions of their own; computed keys are evaluated by the class.
+        path.push(node);
+        for (const element of node.body) if (element.computed && element.key) visit(element.key);
+        path.pop();
+        return;
+      }
       path.push(node);
       if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await)) {
         for (const n of path) this.awaiting.add(n);
@@ -440,9 +446,12 @@ class Lowering {
       case 'TryStatement':
         this.tryStatement(node, out);
         return;
-      case 'ClassDeclaration':
-        this.unsupported('await inside a class declaration (computed key or heritage)', node);
-        break;
+      case 'ClassDeclaration': {
+        const ref = this.scope.referenceAt.get(node.id)!;
+        const init = this.classWithAwaits(node, out);
+        out.push({ kind: 'decl', keyword: 'let', target: [copy(node.id)], declared: [this.valueOf(ref.binding)], isPattern: false, init, ...NO_STATES });
+        return;
+      }
       default:
         this.unsupported(`await inside ${node.type}`, node);
     }
@@ -504,7 +513,9 @@ class Lowering {
     const keyword = node.kind as 'let' | 'const' | 'var';
     if (keyword !== 'let' && keyword !== 'const' && keyword !== 'var') this.unsupported(`'${node.kind}' declarations`, node);
     for (const d of node.declarations) {
-      const init = d.init ? this.expr(d.init, out) : null;
+      let init = d.init ? this.expr(d.init, out) : null;
+      // Restored on resumption (`$s === 0 ? init : saved`), an anonymous class takes its name explicitly.
+      if (init !== null && d.id.type === 'Identifier' && isAnonymousFunction(d.init) && this.awaits(d.init)) init = named(d.id.name, init);
       this.declare(keyword, d.id, init, out, d.init ? calleeText(this.context.text, d.init) : null);
     }
   }
@@ -675,7 +686,7 @@ class Lowering {
         const branch: Item[] = [];
         // A default that is an anonymous function takes the name of its binding.
         const name = target.type === 'Identifier' && isAnonymousFunction(init) ? JSON.stringify(target.name) : null;
-        const evaluated = name ? [`{ [${name}]: `, copy(init), ` }[${name}]`] : this.expr(init, branch);
+        const evaluated = name ? named(target.name, this.expr(init, branch)) : this.expr(init, branch);
         branch.push(code([write(value), ' = ', ...evaluated, ';'], [value]));
         into.push(this.ifItem([read(value), ' === undefined'], branch, null));
       }
@@ -1098,7 +1109,8 @@ class Lowering {
       case 'TaggedTemplateExpression':
         return this.taggedTemplate(node, out);
       case 'ClassExpression':
-        return this.unsupported('await inside a class expression', node);
+      case 'ClassDeclaration':
+        return this.classWithAwaits(node, out);
       case 'YieldExpression':
         return this.unsupported('yield', node);
       case 'ObjectPattern':
@@ -1441,6 +1453,41 @@ class Lowering {
     return rebuild(node, replaced);
   }
 
+  /**
+   * A class whose heritage or computed keys await. The class evaluates its heritage, then its
+   * computed keys in order, each converted to a property key at once (V8 checks the heritage only
+   * then, when it creates the class); those before the last await are evaluated first, into
+   * temps, the rest stay in the class as written.
+   */
+  private classWithAwaits(node: Node, out: Item[]): Chunk[] {
+    const parts: Node[] = [];
+    if (node.superClass) parts.push(node.superClass);
+    for (const element of node.body.body) if (element.computed && element.key) parts.push(element.key);
+    const last = lastIndexWhere(parts, (p) => this.awaits(p));
+    const moved = parts.slice(0, last + 1);
+    const own = node.id ? moved.flatMap((p) => identifierNodes(p)).find((id) => id.name === node.id.name) : undefined;
+    // Inside the class its name is the class's own binding, in its dead zone; outside it is another.
+    if (own) return this.unsupported(`a reference to the class '${node.id.name}' in its heritage or computed keys before an await`, own);
+    // Keys replaced in the class's text would cut through the rewrites of its compiled methods.
+    if (moved.some((p) => p !== node.superClass) && node.body.body.some((e: Node) => e.type === 'MethodDefinition' && e.value.async && !e.value.generator)) {
+      return this.unsupported('await in a computed key of a class with async methods', parts[last]!);
+    }
+    const replaced = new Map<Node, Chunk[]>();
+    moved.forEach((part, index) => {
+      let value = this.expr(part, out);
+      if (index < last) {
+        // V8 checks the heritage when it creates the class, after the keys.
+        if (part === node.superClass) {
+          value = this.spill(value, part, out);
+        } else {
+          value = [read(this.spillChunks(['globalThis.Reflect.ownKeys({ [', ...value, ']: 0 })[0]'], out))];
+        }
+      }
+      replaced.set(part, value);
+    });
+    return rebuild(node, replaced);
+  }
+
   /** Keeps a value computed before a later await in a temp (unless it cannot change). */
   private spill(value: Chunk[], node: Node, out: Item[]): Chunk[] {
     if (this.isStable(node, value)) return value;
@@ -1500,6 +1547,22 @@ function evaluatedParts(node: Node): Node[] {
     default:
       return childrenOf(node).filter((c) => !isFunction(c) && c.type !== 'TemplateElement');
   }
+}
+
+/** The identifiers read in an expression (not property names, not inside functions). */
+function identifierNodes(node: Node): Node[] {
+  const found: Node[] = [];
+  const visit = (n: Node, parent: Node | null): void => {
+    if (isFunction(n)) return;
+    if (n.type === 'Identifier') {
+      const name = parent !== null && ((parent.type === 'MemberExpression' && parent.property === n && !parent.computed) || (parent.type === 'Property' && parent.key === n && !parent.computed));
+      if (!name) found.push(n);
+      return;
+    }
+    for (const child of childrenOf(n)) visit(child, n);
+  };
+  visit(node, null);
+  return found;
 }
 
 /** The text of `node` with some of its parts replaced (a shorthand property keeps its key). */
@@ -1700,6 +1763,12 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
 
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
 const BOXABLE = new Set(['let', 'const', 'var', 'param', 'catch parameter', 'destructured variable']);
+
+/** `{ [name]: value }[name]`: an anonymous function or class named as where it is written. */
+function named(name: string, value: Chunk[]): Chunk[] {
+  const key = JSON.stringify(name);
+  return [`{ [${key}]: `, ...value, ` }[${key}]`];
+}
 
 /** An anonymous function or class, which takes the name of what it is assigned to. */
 function isAnonymousFunction(node: Node): boolean {
