@@ -104,7 +104,8 @@ function compileParsed(source: ParsedSource, program: Node, options: CompileOpti
   if (functions.length > 0) {
     const start = headerPosition(program, text);
     rewrites.copy(0, start);
-    output.gen(runtimeBinding(names, options) + context.header.join(' ') + '\n');
+    // After a directive (which may lack its semicolon), a `;` first.
+    output.gen((start > 0 && !/\n\s*$/.test(text.slice(0, start)) ? '; ' : '') + runtimeBinding(names, options) + context.header.join(' ') + '\n');
     rewrites.copy(start, text.length);
   } else {
     rewrites.copy(0, text.length);
