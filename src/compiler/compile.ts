@@ -7,7 +7,7 @@ import remapping from '@jridgewell/remapping';
 import { childrenOf, isFunction, type Node } from './ast.js';
 import { CompileError, type Diagnostic, UnsupportedAt } from './errors.js';
 import type { SourceMapV3 } from './map.js';
-import { Names, RUNTIME_EXPORTS } from './names.js';
+import { Names, RUNTIME_EXPORTS, scriptSuffix } from './names.js';
 import { parse } from './phases/1-parse/parse.js';
 import type { ParsedSource } from './phases/1-parse/source.js';
 import { findJumps } from './phases/2-analyze/jumps.js';
@@ -61,7 +61,7 @@ export function compile(sourceText: string, options: CompileOptions): Compiled {
 
 function compileParsed(source: ParsedSource, program: Node, options: CompileOptions): Compiled {
   const text = source.text;
-  const names = new Names(text);
+  const names = new Names(text, options.runtime === 'global' ? scriptSuffix(options.filename, text) : '');
   const output = new Output(text, source.lines, options.filename);
   const rewrites = new Rewrites(output);
   const warnings: Diagnostic[] = [];

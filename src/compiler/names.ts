@@ -15,10 +15,17 @@ export class Names {
   private labels = 0;
   private classes = 0;
 
-  constructor(source: string) {
+  /**
+   * `unique`: a suffix for the names a file declares at its top level, for classic scripts, which
+   * share one global scope (two compiled scripts must not both declare `$ra_K1`).
+   */
+  private readonly unique: string;
+
+  constructor(source: string, unique = '') {
     let prefix = '$ra_';
     for (let i = 1; source.includes(prefix); i++) prefix = `$ra${i}_`;
     this.prefix = prefix;
+    this.unique = unique;
   }
 
   get k(): string {
@@ -56,7 +63,7 @@ export class Names {
   }
 
   continuationClass(): string {
-    return `${this.prefix}K${++this.classes}`;
+    return `${this.prefix}K${++this.classes}${this.unique}`;
   }
 
   private renames = 0;
@@ -67,4 +74,12 @@ export class Names {
   fast(name: string): string {
     return `${this.prefix}fast_${name}`;
   }
+}
+
+/** A short stable hash (FNV-1a, base 36) of a file's name and text: the `unique` of a classic script. */
+export function scriptSuffix(filename: string, text: string): string {
+  let hash = 0x811c9dc5;
+  const input = `${filename}\0${text}`;
+  for (let i = 0; i < input.length; i++) hash = Math.imul(hash ^ input.charCodeAt(i), 0x01000193);
+  return `_${(hash >>> 0).toString(36)}`;
 }
