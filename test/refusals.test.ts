@@ -111,21 +111,17 @@ describe('unsupported constructs are refused with their position', () => {
       '}',
     ].join('\n')));
 
-  test('super(...) with an awaited argument, in an async arrow inside a constructor', () =>
-    refuse({
-      source: [
-        'class A { constructor(public v: number) {} }',
-        'export class B extends A {',
-        '  constructor(p: Promise<number>) {',
-        '    const make = async () => { super(await p); };',
-        '    void make;',
-        '    super(1);',
-        '  }',
-        '}',
-      ].join('\n'),
-      marker: 'super(await p)',
-      names: /`super\(\.\.\.\)` call/,
-    }));
+  test('super(...) with an awaited argument, in an async arrow inside a constructor, is accepted', () =>
+    accepts([
+      'class A { constructor(public v: number) {} }',
+      'export class B extends A {',
+      '  constructor(p: Promise<number>) {',
+      '    const make = async () => { super(await p); };',
+      '    void make;',
+      '    super(1);',
+      '  }',
+      '}',
+    ].join('\n')));
 
   test('await inside destructuring defaults and computed keys is accepted', () =>
     accepts([

@@ -2841,6 +2841,70 @@ describe('super and new.target in async functions that await', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('super forms with awaits', () => {
+  bothWays('assignments to super properties, optional chains and tagged templates on super, in order', `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      const key = (x: string) => ({ toString() { log('toString ' + x); return x; } });
+      class Base {
+        set x(v: any) { log('set x', v, (this as any).name); } get x() { log('get x'); return 10; }
+        m(...a: any[]) { return [(this as any).name, ...a]; }
+        tag(s: TemplateStringsArray, ...v: any[]) { return [(this as any).name, s.join('|'), ...v]; }
+      }
+      class Derived extends Base {
+        name = 'derived';
+        async run() {
+          super.x = await WAIT(t('v1', 1));
+          super[t('k', key('x'))] = await WAIT(t('v2', 2));
+          super.x += await WAIT(t('v3', 3));
+          super.y = await WAIT(4);
+          log(super.y, (this as any).y);
+          [super.x] = [await WAIT(5)];
+          log(super.m?.(t('a', 1), await WAIT(2)), super.missing?.(await WAIT(log('never'))), super['m']?.(await WAIT(3)));
+          log(super.tag\`a\${t('s1', 1)}b\${await WAIT(2)}c\`, super[await WAIT('tag')]?.call(this, ['z']));
+          const arrow = async () => { super.x = await WAIT(6); return super.m?.(await WAIT(7)); };
+          log(await arrow());
+          const o = { name: 'o', tag(s: TemplateStringsArray, ...v: any[]) { return [this.name, ...v]; } };
+          log((o?.tag)\`\${await WAIT(1)}\`);
+          return 'end';
+        }
+      }
+      return await new Derived().run();
+    }`, { returns: 'end' });
+
+  for (const [name, body] of [
+    ['a super method that is not a function', 'return super.nope(await WAIT(1));'],
+    ['a super tag that is not a function', 'return super.nope\`\${await WAIT(1)}\`;'],
+    ['a super setter that throws', "super.bad = await WAIT(1);"],
+    ['a super key that throws on conversion, after the value', "super[{ toString() { log('key'); throw new Error('key'); } }] = await WAIT(log('value'));"],
+    ['a rejected value assigned to a super property', "super.x = await WAITFAIL('value');"],
+  ] as const) {
+    bothWays(`super forms with awaits: ${name}`, `
+      export async function main(log: any) {
+        class Base { m = 5; set bad(v: any) { throw new Error('setter ' + v); } }
+        class Derived extends Base { async run() { ${body} } }
+        return await new Derived().run();
+      }`, { throws: true });
+  }
+
+  test('super(...) with an awaited argument, in an async arrow inside a derived constructor', () =>
+    same(`
+      export async function main(log: any) {
+        class A { constructor(public v: number) { log('A', v); } }
+        class B extends A {
+          m: Promise<unknown>;
+          constructor(p: Promise<number>) {
+            const make = async () => { log('before'); super(await p, log('arg')); };
+            const m = make();
+            super(1);
+            this.m = m;
+          }
+        }
+        return await new B(later(2)).m;
+      }`, { throws: true, log: ['before', ['A', 1], 'arg', ['A', 2]] }));
+});
+
+// ------------------------------------------------------------------------------------------
 describe('closures over variables that change across awaits (boxed)', () => {
   test('flags set by callbacks, counters, shorthand properties, parameters, nested activations', () =>
     same(`

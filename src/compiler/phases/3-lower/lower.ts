@@ -697,10 +697,19 @@ class Lowering {
   /** An assignment's target that is a property: its object and key, evaluated before the value is got. */
   private assignmentReference(target: Node, keyword: Keyword | null, out: Item[]): Chunk[] | null {
     if (keyword !== null || target.type !== 'MemberExpression') return null;
-    if (target.object.type === 'Super') return this.unsupported('assignment to `super` property with await', target);
+    if (target.object.type === 'Super') return this.superReference(target, out);
     const object = this.spill(this.expr(target.object, out), target.object, out);
     if (!target.computed) return [...object, '.', copy(target.property)];
     return [...object, '[', ...this.spill(this.expr(target.property, out), target.property, out), ']'];
+  }
+
+  /**
+   * `super.x` or `super[k]` as an assignment target before an await: the key is kept (V8 converts
+   * it, and finds the home object's prototype, when it assigns, after the value).
+   */
+  private superReference(target: Node, out: Item[]): Chunk[] {
+    if (!target.computed) return ['super.', copy(target.property)];
+    return ['super[', ...this.spill(this.expr(target.property, out), target.property, out), ']'];
   }
 
   /** Binds a value to a pattern's target: declares it, assigns it, or destructures it further. */
@@ -1240,7 +1249,8 @@ class Lowering {
   private call(node: Node, out: Item[]): Chunk[] {
     if (node.optional) return this.unsupported('await inside an optional call', node);
     const callee = node.callee;
-    if (callee.type === 'Super') return this.unsupported('await inside a `super(...)` call', node);
+    // V8 finds the super constructor after the arguments: the call stays as written, after them.
+    if (callee.type === 'Super') return ['super(', ...joinArgs(this.args(node.arguments, out)), ')'];
     if (callee.type === 'MemberExpression' && callee.object.type === 'Super') {
       // super.m(await x): the method is read before the arguments, then called with this
       // function's `this` (a method using `super` resumes with its receiver as `this`).
@@ -1284,7 +1294,6 @@ class Lowering {
       links.unshift(base);
       base = base.type === 'MemberExpression' ? base.object : base.callee;
     }
-    if (base.type === 'Super') return this.unsupported('await inside an optional chain on `super`', node);
     const result = this.temp();
     // `delete a?.b[await k]`: the last link is deleted rather than read; a short-circuit gives true.
     const shortCircuit = deleting ? 'true' : 'undefined';
@@ -1316,7 +1325,16 @@ class Lowering {
       const call = this.checkedCall([read(current)], receiver ? [read(receiver)] : null, this.args(link.arguments, items), calleeText(this.context.text, link.callee), items);
       walk(index + 1, this.spillChunks(call, items), null, items);
     };
-    walk(0, this.spillChunks(this.expr(base, out), out), null, out);
+    if (base.type === 'Super') {
+      // `super.m?.(await x)`: the first link reads the property of the home object's prototype,
+      // and a call of it receives this function's `this`.
+      const link = links[0]!;
+      const receiver = this.spillChunks(['this'], out);
+      const access: Chunk[] = link.computed ? ['[', ...this.expr(link.property, out), ']'] : ['.', copy(link.property)];
+      walk(1, this.spillChunks(['super', ...access], out), receiver, out);
+    } else {
+      walk(0, this.spillChunks(this.expr(base, out), out), null, out);
+    }
     return [read(result)];
   }
 
@@ -1328,12 +1346,21 @@ class Lowering {
   private taggedTemplate(node: Node, out: Item[]): Chunk[] {
     const tag = node.tag;
     const quasi = node.quasi;
-    if (tag.type === 'Super' || (tag.type === 'MemberExpression' && (tag.optional || tag.object.type === 'Super'))) {
-      return this.unsupported('await inside a tagged template with a `super` or optional tag', node);
-    }
+    // (An optional chain cannot be a tag unless parenthesised: `(a?.b)` is a ChainExpression.)
+    const chained = tag.type === 'ChainExpression' && tag.expression.type === 'MemberExpression' && !this.awaits(tag) ? tag.expression : null;
     let receiver: Chunk[] | null = null;
     let fn: Chunk[];
-    if (tag.type === 'MemberExpression') {
+    if (tag.type === 'MemberExpression' && tag.object.type === 'Super') {
+      // super.tag`...`: called with this function's `this`.
+      receiver = ['this'];
+      const access: Chunk[] = tag.computed ? ['[', ...this.expr(tag.property, out), ']'] : ['.', copy(tag.property)];
+      fn = [read(this.spillChunks(['super', ...access], out))];
+    } else if (chained) {
+      // (a?.tag)`...`: still called with its object as `this`.
+      receiver = [read(this.spillChunks(this.plainExpr(chained.object), out))];
+      const access: Chunk[] = chained.computed ? [chained.optional ? '?.[' : '[', copy(chained.property), ']'] : [chained.optional ? '?.' : '.', copy(chained.property)];
+      fn = [read(this.spillChunks([...receiver, ...access], out))];
+    } else if (tag.type === 'MemberExpression') {
       receiver = [read(this.spillChunks(this.expr(tag.object, out), out))];
       const access: Chunk[] = tag.computed ? ['[', ...this.expr(tag.property, out), ']'] : ['.', copy(tag.property)];
       fn = [read(this.spillChunks([...receiver, ...access], out))];
@@ -1354,8 +1381,7 @@ class Lowering {
       position = e.end;
     }
     strings.push(copyRange(position, quasi.end));
-    const args = [strings, ...substitutions].flatMap((a, index) => (index === 0 ? a : [', ', ...a]));
-    return receiver ? [...fn, '.call(', ...receiver, ', ', ...args, ')'] : [...wrapCallee(fn), '(', ...args, ')'];
+    return this.checkedCall(fn, receiver, [strings, ...substitutions], calleeText(this.context.text, tag), out);
   }
 
   private logical(operator: string, left: Node, right: Node, out: Item[]): Chunk[] {
@@ -1392,9 +1418,10 @@ class Lowering {
     }
     let target: Chunk[];
     if (left.type === 'MemberExpression') {
-      if (left.object.type === 'Super') return this.unsupported('assignment to `super` property with await', left);
-      const object = this.spill(this.expr(left.object, out), left.object, out);
-      if (left.computed) {
+      const object = left.object.type === 'Super' ? null : this.spill(this.expr(left.object, out), left.object, out);
+      if (object === null) {
+        target = this.superReference(left, out);
+      } else if (left.computed) {
         const key = this.spill(this.expr(left.property, out), left.property, out);
         target = [...object, '[', ...key, ']'];
       } else {
