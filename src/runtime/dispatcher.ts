@@ -29,7 +29,7 @@ import {
   leaveFromOutside,
   resumeInContext,
 } from './context.js';
-import { exceptionSlotOf, resultSlotOf, slotName } from './flags.js';
+import { exceptionSlotOf, RESUMES_THROUGH_STATE, resultSlotOf, SLOT_FLAGS_MASK, slotName } from './flags.js';
 import { isTask, Task } from './task.js';
 
 const promiseThen = Promise.prototype.then;
@@ -49,20 +49,24 @@ function handOver(k: Continuation): void {
 }
 
 /**
- * Calls a frame's fast entry to resume it. `this` is the continuation, except for methods that
- * use `super`, which recorded their receiver (`super.m()` passes the method's own `this`).
+ * Calls a frame's fast entry to resume it, with the continuation as `this` (the fast entry's
+ * prologue tells a resumption by `this instanceof Continuation`). Arrows and methods that use
+ * `super` take `this` for themselves: they are told through `state` and called with `k.self`
+ * (a method's receiver; `super.m()` passes the method's own `this`).
  */
 function resumeFrame(k: Continuation): unknown {
   const context = k.context;
   if (context !== undefined) return resumeInContext(context, callFrame, k);
   // callFrame's body, repeated: one call less on every resumption.
-  const self = k.self;
-  return self === undefined ? k.fn!() : (k.fn as Function).call(self);
+  if ((k.flags & RESUMES_THROUGH_STATE) === 0) return k.fn!();
+  handOver(k);
+  return (k.fn as Function).call(k.self);
 }
 
 function callFrame(k: Continuation): unknown {
-  const self = k.self;
-  return self === undefined ? k.fn!() : (k.fn as Function).call(self);
+  if ((k.flags & RESUMES_THROUGH_STATE) === 0) return k.fn!();
+  handOver(k);
+  return (k.fn as Function).call(k.self);
 }
 
 /** The leaf suspends: nothing below it in the chain. */
@@ -219,7 +223,7 @@ class Suspension {
       return;
     }
     const k = this.head!;
-    if (this.registering || k.flags !== 0) {
+    if (this.registering || (k.flags & SLOT_FLAGS_MASK) !== 0) {
       this.resume(value, false);
       return;
     }
@@ -228,7 +232,6 @@ class Suspension {
     // on an awaiter, it is parked again at once. Anything else goes to the general loop.
     const next = k.next;
     let returned: unknown;
-    handOver(k);
     try {
       returned = resumeFrame(k);
     } catch (error) {
@@ -237,7 +240,6 @@ class Suspension {
       this.resume(error, true);
       return;
     }
-    // `typeof` first: the final value (often a number) would otherwise make V8 compare generically.
     if (returned === SUSPENDED && state.tail === k) {
       // k suspended again by itself: it is still the head. On an awaiter (the loop of the seed),
       // only the registration is left to do.
@@ -461,7 +463,6 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
     }
     const next = k.next;
     let returned: unknown;
-    handOver(k);
     try {
       returned = resumeFrame(k);
     } catch (error) {

@@ -11,6 +11,15 @@ export const RESULT_SHIFT = 0;
 export const EXCEPTION_SHIFT = SLOT_INDEX_BITS;
 export const MAX_SLOT_INDEX = SLOT_INDEX_MASK;
 
+/**
+ * Bit 20: the frame resumes through `state` (`state.resuming`, `state.k`) and is called with
+ * `k.self` as `this`: arrows (their `this` is lexical) and methods that use `super` (they resume
+ * with their receiver). Without it, a frame is resumed with the continuation as `this`.
+ */
+export const RESUMES_THROUGH_STATE = 1 << (2 * SLOT_INDEX_BITS);
+/** The bits holding slot indices. */
+export const SLOT_FLAGS_MASK = RESUMES_THROUGH_STATE - 1;
+
 export function encodeFlags(resultSlot: number, exceptionSlot: number): number {
   const valid = (index: number): boolean => Number.isInteger(index) && index >= 0 && index <= MAX_SLOT_INDEX;
   if (!valid(resultSlot) || !valid(exceptionSlot)) {

@@ -9,6 +9,7 @@ import type { FunctionScope } from '../2-analyze/scope.js';
 import type { Jump } from '../2-analyze/jumps.js';
 import type { Item, LoweredFunction, Value } from '../3-lower/ir.js';
 import type { SharedLayout } from '../4-layout/layout.js';
+import { RESUMES_THROUGH_STATE } from '../../../runtime/flags.js';
 import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
 import type { Rewrites } from './rewrites.js';
@@ -373,6 +374,7 @@ function bodyContext(plan: FunctionPlan, context: EmitContext, classNames: ((sta
     classFor: classNames ?? (() => ''),
     scratch: new Set<string>(),
     resumesWithThis: plan.lowered.resumesWithThis,
+    resumeFlag: resumesThroughState(plan) ? RESUMES_THROUGH_STATE : 0,
     clauseBindings: plan.lowered.clauseBindings,
     hoistedFace: (value: Value): string | null => {
       const binding = value.binding;
@@ -412,8 +414,14 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
     }
   }
   output.gen(`{ ${directives.join('')}let ${locals.join(', ')}; `, fn.body.start);
-  const state = names.runtime('state');
-  output.gen(`if (${state}.resuming) { ${state}.resuming = false; ${k} = ${state}.k; ${s} = ${k}.state; switch (${s}) { `);
+  // A resumption passes the continuation as `this` (no other caller can: Continuation is the
+  // runtime's), or, where `this` is taken, through the runtime's state (see RESUMES_THROUGH_STATE).
+  if (resumesThroughState(plan)) {
+    const state = names.runtime('state');
+    output.gen(`if (${state}.resuming) { ${state}.resuming = false; ${k} = ${state}.k; ${s} = ${k}.state; switch (${s}) { `);
+  } else {
+    output.gen(`if (this instanceof ${names.runtime('Continuation')}) { ${k} = this; ${s} = ${k}.state; switch (${s}) { `);
+  }
   for (const point of layout.points) {
     const restores = point.saved.filter((value) => value.home === 'function').map((value) => `${value.name} = ${k}.s${layout.slotOf.get(value)}; `);
     if (restores.length > 0) output.gen(`case ${point.site.state}: ${restores.join('')}break; `);
@@ -429,6 +437,11 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   }
   new ItemEmitter(bodyContext(plan, context, classNames)).list(lowered.body);
   output.gen(' }');
+}
+
+/** Arrows (lexical `this`) and methods using `super` (resumed with their receiver). */
+function resumesThroughState(plan: FunctionPlan): boolean {
+  return plan.fn.type === 'ArrowFunctionExpression' || plan.lowered.resumesWithThis;
 }
 
 /** The scratch locals the emitted sites use (few locals keep deep recursion's frames small). */

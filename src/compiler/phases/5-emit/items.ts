@@ -24,6 +24,8 @@ export interface BodyContext {
   readonly scratch: Set<string>;
   /** Record `this` in the continuation (methods using `super`). */
   readonly resumesWithThis: boolean;
+  /** Added to every point's flags: RESUMES_THROUGH_STATE for arrows and methods using `super`, else 0. */
+  readonly resumeFlag: number;
   /** For a compiled async function declared in a block: the expression that makes its face. */
   readonly hoistedFace: (value: Value) => string | null;
   /** Bindings of a lexical switch's clauses: saved only when initialised (LoweredFunction.clauseBindings). */
@@ -531,14 +533,15 @@ export class ItemEmitter {
       }
       const self = this.context.resumesWithThis ? ` ${k}.self = this;` : '';
       // With one suspension point, a reused continuation already holds its state and flags.
-      const header = layout.points.length === 1 ? '' : `${k}.state = ${state}; ${k}.flags = ${point.flags}; `;
-      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${header}`);
+      const flags = point.flags | this.context.resumeFlag;
+      const header = layout.points.length === 1 ? '' : `${k}.state = ${state}; ${k}.flags = ${flags}; `;
+      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${header}`);
       for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
       this.gen('} ');
       return;
     }
     const args = point.saved.map((value) => this.saved(value));
-    this.gen(`${k} = new ${constructor}(${state}, ${point.flags}${args.map((a) => `, ${a}`).join('')}); `);
+    this.gen(`${k} = new ${constructor}(${state}, ${point.flags | this.context.resumeFlag}${args.map((a) => `, ${a}`).join('')}); `);
     if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
   }
 
