@@ -128,11 +128,12 @@ class Lowering {
     const byName = new Map<string, Binding[]>();
     for (const binding of this.scope.bindings) byName.set(binding.name, [...(byName.get(binding.name) ?? []), binding]);
     // One binding of each name keeps it: the first, unless it is block-scoped and another one can
-    // be read in its dead zone before its declaration (V8's error then names the binding as written).
+    // be read in its dead zone before its declaration (V8's error then names the binding as written),
+    // directly or by a closure created before it.
     const blockScoped = (b: Binding): boolean => b.kind === 'let' || b.kind === 'const' || b.kind === 'class';
     const earlyRead = (b: Binding): boolean => {
       const declaration = b.refs.find((r) => r.write && !r.nested);
-      return blockScoped(b) && declaration !== undefined && b.refs.some((r) => !r.nested && r.node.start < declaration.node.start);
+      return blockScoped(b) && declaration !== undefined && b.refs.some((r) => r.node.start < declaration.node.start);
     };
     for (const group of byName.values()) {
       if (group.length < 2) continue;
@@ -906,11 +907,8 @@ class Lowering {
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
-    const hoistedFunctions: Value[] = [];
-    for (const s of node.cases.flatMap((c: Node) => c.consequent)) {
-      const ref = s.type === 'FunctionDeclaration' && s.id ? this.scope.referenceAt.get(s.id) : undefined;
-      if (ref) hoistedFunctions.push(this.valueOf(ref.binding));
-    }
+    const declaration = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => s.type === 'FunctionDeclaration');
+    if (declaration) this.unsupported('a function declaration directly inside a `switch` that awaits', declaration);
     const discriminant = this.expr(node.discriminant, out);
     const selector = this.temp();
     // let, const and class declarations of the clauses: see SwitchItem.lexical.
@@ -954,7 +952,7 @@ class Lowering {
       this.lowerList(clause.consequent, items);
       return items;
     });
-    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, hoistedFunctions, ...spanOf(clauses.flat()) });
+    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, ...spanOf(clauses.flat()) });
   }
 
   private tryStatement(node: Node, out: Item[]): void {
