@@ -845,6 +845,37 @@ describe('switch', () => {
       }
       export async function main(log: any) { log(await f(log)); }`));
 
+  bothWays('function declarations directly inside a switch that awaits: hoisted, the same function after an await, fall-through', `
+    export async function main(log: any) {
+      const seen: unknown[] = [];
+      for (const x of [1, 2, 3, 4]) {
+        switch (x) {
+          case 1:
+            seen.push(g);
+            log('case 1', g(), await WAIT(1), g === seen[seen.length - 1]);
+          case 2: {
+            log('case 2', await WAIT(2), g());
+            break;
+          }
+          case 3:
+            function g() { return 'g' + x; }
+            log('case 3', await WAIT(3), g(), await h());
+            async function h() { return 'h' + (await WAIT(x)); }
+            break;
+          default:
+            log('default', typeof g, await WAIT(0), h.name, h.length, g());
+        }
+      }
+      switch (await WAIT(5)) {
+        case 5:
+          let y = await WAIT('y');
+          const f0 = k;
+          log(y, k(), await WAIT(1), f0 === k);
+          function k() { return 'k'; }
+      }
+      return seen.length;
+    }`, { returns: 1 });
+
   test('a switch without a matching case and without default', () =>
     same(`
       export async function main(log: any) {

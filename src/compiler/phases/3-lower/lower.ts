@@ -907,8 +907,11 @@ class Lowering {
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
-    const declaration = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => s.type === 'FunctionDeclaration');
-    if (declaration) this.unsupported('a function declaration directly inside a `switch` that awaits', declaration);
+    const hoistedFunctions: Value[] = [];
+    for (const s of node.cases.flatMap((c: Node) => c.consequent)) {
+      const ref = s.type === 'FunctionDeclaration' && s.id ? this.scope.referenceAt.get(s.id) : undefined;
+      if (ref) hoistedFunctions.push(this.valueOf(ref.binding));
+    }
     const discriminant = this.expr(node.discriminant, out);
     const selector = this.temp();
     // let, const and class declarations of the clauses: see SwitchItem.lexical.
@@ -952,7 +955,7 @@ class Lowering {
       this.lowerList(clause.consequent, items);
       return items;
     });
-    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, ...spanOf(clauses.flat()) });
+    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, hoistedFunctions, ...spanOf(clauses.flat()) });
   }
 
   private tryStatement(node: Node, out: Item[]): void {
