@@ -472,6 +472,22 @@ describe('liveness', () => {
     assert.deepEqual(point(report, 1).live, ['a', '$ra_t1']); // $ra_t1: the selector
   });
 
+  test("a switch's function declarations are written on entry (hoisted), live at an await when read after it", () => {
+    const report = analyze(`
+      async function f(x, p) {
+        switch (x) {
+          case 0:
+            await p;
+            return g;
+          case 1:
+            function g() {}
+            await p;
+        }
+      }`);
+    assert.ok(point(report, 1).live.includes('g'));
+    assert.ok(!point(report, 2).live.includes('g'));
+  });
+
   test('a value assigned inside the try and read in the catch is live at an await after the assignment', () => {
     const report = analyze(`
       async function f(p) {

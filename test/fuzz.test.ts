@@ -2,7 +2,10 @@
  * Differential fuzzing, property-based: fast-check generates random async programs
  * (test/support/programs.ts: every construct reawait compiles, awaits of plain values, resolved
  * and rejected promises, promises settled on a timer, thenables, compiled calls that complete
- * at once, suspend or throw), runs each natively and compiled with and without continuation
+ * at once, suspend or throw; closures over variables that change across awaits and closures
+ * called in a dead zone; awaits in destructuring, class keys and heritage, optional calls;
+ * jumps through finally blocks that await and out of for await; AsyncLocalStorage stores),
+ * runs each natively and compiled with and without continuation
  * reuse, and requires the same log, result or error, and unhandled rejections. A compile error
  * (a refused construct) is a failure too: the generator only produces supported programs.
  *

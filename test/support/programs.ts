@@ -8,11 +8,13 @@
  * resolved when it is rendered (a reference is an index into the variables in scope at that
  * point), so that every program fast-check produces, shrunk ones included, is valid and within
  * what reawait supports:
- * - no reference to a variable in its temporal dead zone, no redeclaration;
- * - closures capture only `let`/`const` variables (a closure over a `var`, a loop counter or a
- *   catch parameter that changes after an await is refused by the compiler);
- * - no `break`/`continue` out of a `try` whose `finally` awaits or out of a `for await` loop;
- * - no await inside class bodies, destructuring defaults or optional calls (`f?.(...)`).
+ * - no reference to a variable in its temporal dead zone, no redeclaration, except where the
+ *   dead zone is the point: a closure created before the `let`/`const` it captures (`tdz`), and
+ *   declarations directly inside a `switch` read from a later case;
+ * - closures capture `let`/`const`/`var` variables, catch parameters and destructured variables,
+ *   but not loop variables (a closure over one that changes after an await is refused);
+ * - no await inside class bodies (but in a class expression's computed keys and heritage).
+ * Programs may run parts of `main` in an AsyncLocalStorage store (`als.run`) and read it.
  * Programs are deterministic, always terminate (every loop is bounded) and depend only on the
  * main task's own order of events: awaited promises are created where they are awaited, and
  * nothing runs concurrently with `main` (README: timing).
@@ -34,6 +36,9 @@ export type AwaitKind =
   | 'boom' // a compiled call that suspends, then throws
   | 'method'; // a compiled async method using `this` and `arguments` (suspends for odd numbers)
 
+/** A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`. */
+export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr };
+
 export type Target = { t: 'var'; i: number } | { t: 'member'; key: 'p' | 'q' } | { t: 'computed'; e: Expr };
 
 export type Expr =
@@ -44,10 +49,10 @@ export type Expr =
   | { k: 'binary'; op: '+' | '-' | '*' | '<' | '===' | '!=='; l: Expr; r: Expr }
   | { k: 'logical'; op: '&&' | '||' | '??'; l: Expr; r: Expr }
   | { k: 'cond'; t: Expr; a: Expr; b: Expr }
-  | { k: 'optional'; form: 'member' | 'computed' | 'call'; base: Expr; arg: Expr; alt: Expr }
+  | { k: 'optional'; form: 'member' | 'computed' | 'call' | 'optionalCall'; base: Expr; arg: Expr; alt: Expr }
   | { k: 'template'; tagged: boolean; a: Expr; b: Expr }
   | { k: 'spread'; form: 'call' | 'array' | 'object'; a: Expr; b: Expr }
-  | { k: 'new'; form: 'box' | 'class'; a: Expr } // values of the program's own classes are not logged (each run has its own)
+  | { k: 'new'; form: 'box' | 'class' | 'key' | 'heritage'; a: Expr } // values of the program's own classes are not logged (each run has its own)
   | { k: 'object'; a: Expr; b: Expr; shorthand: number | null }
   | { k: 'assign'; target: Target; op: '=' | '+=' | '-=' | '*=' | '&&=' | '||=' | '??='; e: Expr }
   | { k: 'update'; target: Target; op: '++x' | 'x++' | '--x' | 'x--' }
@@ -55,22 +60,26 @@ export type Expr =
   | { k: 'unary'; op: 'typeof' | 'delete' | '!' | '-'; e: Expr }
   | { k: 'relation'; op: 'in' | 'instanceof'; e: Expr }
   | { k: 'closure'; e: Expr }
+  | { k: 'store' } // als.getStore()
   | { k: 'asyncArrow'; arg: Expr; body: Expr };
 
 export type Stmt =
   | { k: 'log'; e: Expr }
   | { k: 'expr'; e: Expr }
   | { k: 'decl'; kind: 'let' | 'const' | 'var'; e: Expr; shadow: number | null }
-  | { k: 'destructure'; form: 'array' | 'object' | 'assignArray' | 'assignObject'; a: Expr; b: Expr }
+  | { k: 'destructure'; form: 'array' | 'object' | 'assignArray' | 'assignObject'; kind: 'let' | 'const' | 'var'; a: Expr; b: Expr; dflt: Expr; key: Expr }
+  | { k: 'class'; e: Expr }
+  | { k: 'tdz'; kind: 'let' | 'const'; shadow: number | null; push: boolean; before: Stmt[]; e: Expr; after: Stmt[] }
+  | { k: 'als'; v: number; body: Stmt[] }
   | { k: 'capture'; write: boolean; i: number; e: Expr }
   | { k: 'if'; t: Expr; a: Stmt[]; b: Stmt[] }
-  | { k: 'for'; n: number; awaitInit: boolean; t: Expr | null; awaitUpdate: boolean; label: boolean; body: Stmt[] }
-  | { k: 'forOf'; counted: boolean; a: Expr; b: Expr; n: number; label: boolean; body: Stmt[] }
+  | { k: 'for'; n: number; awaitInit: boolean; t: Expr | null; awaitUpdate: boolean; label: boolean; head: null | { kind: 'let' | 'var'; dflt: Expr }; body: Stmt[] }
+  | { k: 'forOf'; counted: boolean; a: Expr; b: Expr; n: number; label: boolean; pattern: null | { assign: boolean; p: Pattern }; body: Stmt[] }
   | { k: 'forIn'; overO: boolean; label: boolean; body: Stmt[] }
   | { k: 'while'; doWhile: boolean; n: number; t: Expr | null; label: boolean; body: Stmt[] }
-  | { k: 'forAwait'; agen: boolean; a: Expr; b: Expr; n: number; body: Stmt[] }
-  | { k: 'switch'; d: Expr; cases: { test: Expr; body: Stmt[]; brk: boolean }[]; defaultAt: number; defaultBody: Stmt[] }
-  | { k: 'try'; body: Stmt[]; handler: Stmt[] | null; finalizer: Stmt[] | null }
+  | { k: 'forAwait'; agen: boolean; a: Expr; b: Expr; n: number; label: boolean; pattern: Pattern | null; body: Stmt[] }
+  | { k: 'switch'; d: Expr; lexical: boolean; cases: { test: Expr; body: Stmt[]; brk: boolean }[]; defaultAt: number; defaultBody: Stmt[] }
+  | { k: 'try'; body: Stmt[]; handler: Stmt[] | null; param: Pattern | null; finalizer: Stmt[] | null }
   | { k: 'labeled'; body: Stmt[] }
   | { k: 'jump'; kind: 'break' | 'continue'; target: number; t: Expr | null }
   | { k: 'return'; t: Expr | null; e: Expr }
@@ -98,6 +107,7 @@ const arbitraries = fc.letrec((tie) => {
       rec({ t: k('computed'), e: expr }),
     ),
     test: fc.option(expr, { nil: null, freq: 3 }),
+    pattern: rec({ form: fc.constantFrom('array', 'object'), dflt: expr, key: expr }),
     expr: fc.oneof(
       { depthSize: 'small', maxDepth: 4, withCrossShrink: true },
       w(6, rec({ k: k('lit'), v: fc.nat({ max: 5 }) })),
@@ -111,10 +121,10 @@ const arbitraries = fc.letrec((tie) => {
       w(3, rec({ k: k('binary'), op: fc.constantFrom('+', '-', '*', '<', '===', '!=='), l: expr, r: expr })),
       w(3, rec({ k: k('logical'), op: fc.constantFrom('&&', '||', '??'), l: expr, r: expr })),
       w(2, rec({ k: k('cond'), t: expr, a: expr, b: expr })),
-      w(2, rec({ k: k('optional'), form: fc.constantFrom('member', 'computed', 'call'), base: expr, arg: expr, alt: expr })),
+      w(2, rec({ k: k('optional'), form: fc.constantFrom('member', 'computed', 'call', 'optionalCall'), base: expr, arg: expr, alt: expr })),
       w(2, rec({ k: k('template'), tagged: fc.boolean(), a: expr, b: expr })),
       w(2, rec({ k: k('spread'), form: fc.constantFrom('call', 'array', 'object'), a: expr, b: expr })),
-      w(1, rec({ k: k('new'), form: fc.constantFrom('box', 'class'), a: expr })),
+      w(1, rec({ k: k('new'), form: fc.constantFrom('box', 'class', 'key', 'heritage'), a: expr })),
       w(1, rec({ k: k('object'), a: expr, b: expr, shorthand: fc.option(index, { nil: null }) })),
       w(3, rec({ k: k('assign'), target: tie('target'), op: fc.constantFrom('=', '+=', '-=', '*=', '&&=', '||=', '??='), e: expr })),
       w(2, rec({ k: k('update'), target: tie('target'), op: fc.constantFrom('++x', 'x++', '--x', 'x--') })),
@@ -122,6 +132,7 @@ const arbitraries = fc.letrec((tie) => {
       w(2, rec({ k: k('unary'), op: fc.constantFrom('typeof', 'delete', '!', '-'), e: expr })),
       w(1, rec({ k: k('relation'), op: fc.constantFrom('in', 'instanceof'), e: expr })),
       w(1, rec({ k: k('closure'), e: expr })),
+      w(1, rec({ k: k('store') })),
       w(1, rec({ k: k('asyncArrow'), arg: expr, body: expr })),
     ) as fc.Arbitrary<Expr>,
     block: fc.array(tie('stmt'), { maxLength: 3 }),
@@ -130,22 +141,37 @@ const arbitraries = fc.letrec((tie) => {
       w(8, rec({ k: k('log'), e: expr })),
       w(3, rec({ k: k('expr'), e: expr })),
       w(4, rec({ k: k('decl'), kind: fc.constantFrom('let', 'const', 'var'), e: expr, shadow: fc.option(index, { nil: null }) })),
-      w(1, rec({ k: k('destructure'), form: fc.constantFrom('array', 'object', 'assignArray', 'assignObject'), a: expr, b: expr })),
+      w(2, rec({ k: k('destructure'), form: fc.constantFrom('array', 'object', 'assignArray', 'assignObject'), kind: fc.constantFrom('let', 'const', 'var'), a: expr, b: expr, dflt: expr, key: expr })),
+      w(1, rec({ k: k('class'), e: expr })),
+      w(2, rec({ k: k('tdz'), kind: fc.constantFrom('let', 'const'), shadow: fc.option(index, { nil: null }), push: fc.boolean(), before: block, e: expr, after: block })),
+      w(1, rec({ k: k('als'), v: fc.nat({ max: 5 }), body: block })),
       w(2, rec({ k: k('capture'), write: fc.boolean(), i: index, e: expr })),
       w(3, rec({ k: k('if'), t: expr, a: block, b: block })),
-      w(2, rec({ k: k('for'), n, awaitInit: fc.boolean(), t: tie('test'), awaitUpdate: fc.boolean(), label: fc.boolean(), body: block })),
-      w(2, rec({ k: k('forOf'), counted: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(), body: block })),
+      w(2, rec({
+        k: k('for'), n, awaitInit: fc.boolean(), t: tie('test'), awaitUpdate: fc.boolean(), label: fc.boolean(),
+        head: fc.option(rec({ kind: fc.constantFrom('let', 'var'), dflt: expr }), { nil: null, freq: 2 }),
+        body: block,
+      })),
+      w(2, rec({
+        k: k('forOf'), counted: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(),
+        pattern: fc.option(rec({ assign: fc.boolean(), p: tie('pattern') }), { nil: null, freq: 2 }),
+        body: block,
+      })),
       w(1, rec({ k: k('forIn'), overO: fc.boolean(), label: fc.boolean(), body: block })),
       w(2, rec({ k: k('while'), doWhile: fc.boolean(), n, t: tie('test'), label: fc.boolean(), body: block })),
-      w(1, rec({ k: k('forAwait'), agen: fc.boolean(), a: expr, b: expr, n, body: block })),
+      w(1, rec({ k: k('forAwait'), agen: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(), pattern: fc.option(tie('pattern'), { nil: null, freq: 2 }), body: block })),
       w(2, rec({
         k: k('switch'),
         d: expr,
+        lexical: fc.boolean(),
         cases: fc.array(rec({ test: expr, body: block, brk: fc.boolean() }), { minLength: 1, maxLength: 3 }),
         defaultAt: fc.nat({ max: 3 }),
         defaultBody: block,
       })),
-      w(4, rec({ k: k('try'), body: block, handler: fc.option(block, { nil: null, freq: 2 }), finalizer: fc.option(block, { nil: null, freq: 2 }) })),
+      w(4, rec({
+        k: k('try'), body: block, handler: fc.option(block, { nil: null, freq: 2 }), param: fc.option(tie('pattern'), { nil: null, freq: 3 }),
+        finalizer: fc.option(block, { nil: null, freq: 2 }),
+      })),
       w(1, rec({ k: k('labeled'), body: block })),
       w(3, rec({ k: k('jump'), kind: fc.constantFrom('break', 'continue'), target: index, t: tie('test') })),
       w(1, rec({ k: k('return'), t: tie('test'), e: expr })),
@@ -175,6 +201,7 @@ const HELPERS: [name: string, source: string][] = [
   ['thenableFail', `const thenableFail = (v: any) => ({ then(_: any, reject: any) { reject(oops(v)); } });`],
   ['obj', `const obj = { base: 10, async m(v: any) { const f = () => [this.base, arguments.length]; if (typeof v === 'number' && v % 2) await later(0); return [v, ...f()]; } };`],
   ['counted', `const counted = (log: any, n: number) => { let i = 0; return { [Symbol.iterator]() { return { next: () => (i < n ? { value: i++, done: false } : { value: undefined, done: true }), return() { log('closed'); return {}; } }; } }; };`],
+  ['als', `import { AsyncLocalStorage } from 'node:async_hooks';\nconst als = new AsyncLocalStorage<number>();`],
   ['agen', `async function* agen(log: any, n: number) { try { for (let i = 0; i < n; i++) yield await later(i); } finally { log('agen closed'); } }`],
 ];
 
@@ -186,6 +213,8 @@ interface Var {
   capturable: boolean;
   /** May be shadowed by a `let`/`const` in an inner block. */
   shadowable: boolean;
+  /** How it is read, when not by its name (a class: its static field). */
+  read?: string;
 }
 
 interface Jump {
@@ -202,29 +231,46 @@ interface Ctx {
   jumps: Jump[];
   /** The index of the statement in its block (a shadowing declaration must come first). */
   first: boolean;
-}
-
-/** Whether anything in a subtree may await (an over-approximation). */
-function mayAwait(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(mayAwait);
-  if (node === null || typeof node !== 'object') return false;
-  const kind = (node as { k?: string }).k;
-  if (kind === 'await' || kind === 'forAwait' || kind === 'asyncArrow') return true;
-  return Object.values(node).some(mayAwait);
+  /** `arguments` may be used (not in class field initialisers). */
+  args: boolean;
+  /** A `var` is main's (hoisted); false in the body of an async arrow, where `var` becomes `let`. */
+  fnVars: boolean;
 }
 
 class Renderer {
-  private names = { v: 0, w: 0, i: 0, x: 0, e: 0, L: 0, g: 0, d: 0, p: 0 };
+  private names = { v: 0, w: 0, i: 0, x: 0, e: 0, L: 0, g: 0, d: 0, p: 0, f: 0, K: 0 };
   private tag = 0;
-  /** The `var` names of the whole program (hoisted: visible from the start). */
-  constructor(private readonly hoisted: string[]) {}
+  /** The names shadowed by a `tdz` declaration. */
+  private readonly earlyShadowed = new Set<string>();
+  /** How many statement lists the statement being rendered is in (1: main's own). */
+  private nesting = 0;
+  /** The `var` variables declared so far (the first rendering's become the second's `hoisted`). */
+  readonly declared: Var[] = [];
+  /** The `var` variables of the whole program (hoisted: visible from the start). */
+  constructor(private readonly hoisted: Var[]) {}
 
   fresh(prefix: keyof Renderer['names']): string {
     return `${prefix}${this.names[prefix]++}`;
   }
 
-  get varNames(): string[] {
-    return Array.from({ length: this.names.w }, (_, i) => `w${i}`);
+  /**
+   * A `var` declared here: main's (hoisted, already in scope everywhere, so not added to the
+   * context) or, in an async arrow's body, a `let` (the caller adds it to its scope).
+   */
+  private declareVar(ctx: Ctx, attrs: { mutable: boolean; capturable: boolean }): { keyword: 'var' | 'let'; v: Var; hoisted: boolean } {
+    if (!ctx.fnVars) return { keyword: 'let', v: { name: this.fresh('v'), ...attrs, shadowable: true }, hoisted: false };
+    // Captured only when declared among main's own statements (BUGS.md 30: a boxed var declared in
+    // a nested statement that does not await overwrites its box).
+    const v: Var = { name: this.fresh('w'), ...attrs, capturable: attrs.capturable && this.nesting === 1, shadowable: false };
+    this.declared.push(v);
+    return { keyword: 'var', v, hoisted: true };
+  }
+
+  /** A pattern of two names, its default and computed key rendered in `ctx`. */
+  private pattern(p: Pattern, x: string, y: string, ctx: Ctx, form = p.form): string {
+    const key = form === 'object' ? this.expr(p.key, ctx) : '';
+    const d = this.expr(p.dflt, ctx);
+    return form === 'array' ? `[${x}, ${y} = ${d}]` : `{ p: ${x}, [key(${key})]: ${y} = ${d} }`;
   }
 
   program(body: Program): string {
@@ -232,11 +278,13 @@ class Renderer {
       vars: [
         { name: 'a', mutable: true, capturable: true, shadowable: true },
         { name: 'b', mutable: true, capturable: true, shadowable: true },
-        ...this.hoisted.map((name) => ({ name, mutable: true, capturable: false, shadowable: false })),
+        ...this.hoisted,
       ],
       async: true,
       jumps: [],
       first: false,
+      args: true,
+      fnVars: true,
     };
     // Not shadowing at the top (`a` and `b` are declared in the same block when there is no try).
     const statements = this.block(body, ctx, '    ', false);
@@ -255,10 +303,12 @@ class Renderer {
   block(body: Stmt[], ctx: Ctx, indent: string, shadowing = true): string {
     const inner: Ctx = { ...ctx, vars: [...ctx.vars], first: shadowing };
     const lines: string[] = [];
+    this.nesting++;
     for (const stmt of body) {
       lines.push(indent + this.stmt(stmt, inner, indent));
       inner.first = false;
     }
+    this.nesting--;
     return lines.join('\n');
   }
 
@@ -286,8 +336,10 @@ class Renderer {
       case 'expr': return `${this.expr(s.e, ctx, true)};`;
       case 'decl': {
         if (s.kind === 'var') {
-          const name = this.fresh('w');
-          return `var ${name} = ${this.expr(s.e, ctx)};`;
+          const { keyword, v, hoisted } = this.declareVar(ctx, { mutable: true, capturable: true });
+          const init = this.expr(s.e, ctx);
+          if (!hoisted) ctx.vars = [...ctx.vars, v];
+          return `${keyword} ${v.name} = ${init};`;
         }
         let name = this.fresh('v');
         let vars = ctx.vars;
@@ -302,27 +354,71 @@ class Renderer {
         return `${s.kind} ${name} = ${init};`;
       }
       case 'destructure': {
+        const p: Pattern = { form: s.form === 'array' || s.form === 'assignArray' ? 'array' : 'object', dflt: s.dflt, key: s.key };
+        const source = p.form === 'array' ? `[${this.expr(s.a, ctx)}]` : `{ p: ${this.expr(s.a, ctx)}, q: ${this.expr(s.b, ctx)} } as any`;
         if (s.form === 'array' || s.form === 'object') {
+          const attrs = { mutable: s.kind !== 'const', capturable: true };
+          let keyword: string = s.kind;
+          let names: Var[];
+          if (s.kind === 'var') {
+            const [x, y] = [this.declareVar(ctx, attrs), this.declareVar(ctx, attrs)];
+            keyword = x.keyword;
+            names = x.hoisted ? [] : [x.v, y.v];
+            const text = `${keyword} ${this.pattern(p, x.v.name, y.v.name, ctx)} = ${source};`;
+            ctx.vars = [...ctx.vars, ...names];
+            return text;
+          }
           const [x, y] = [this.fresh('d'), this.fresh('d')];
-          const text = s.form === 'array'
-            ? `const [${x}, ${y} = 4] = [${this.expr(s.a, ctx)}];`
-            : `const { p: ${x}, q: ${y} = 5 } = { p: ${this.expr(s.a, ctx)}, r: ${this.expr(s.b, ctx)} } as any;`;
-          ctx.vars = [...ctx.vars, { name: x, mutable: false, capturable: true, shadowable: false }, { name: y, mutable: false, capturable: true, shadowable: false }];
+          const text = `${keyword} ${this.pattern(p, x, y, ctx)} = ${source};`;
+          ctx.vars = [...ctx.vars, { name: x, ...attrs, shadowable: false }, { name: y, ...attrs, shadowable: false }];
           return text;
         }
         const targets = ctx.vars.filter((v) => v.mutable);
         if (targets.length === 0) return `log(${this.tag++}, 'no variables');`;
         const x = targets[0]!.name;
         const y = targets[targets.length - 1]!.name;
-        return s.form === 'assignArray'
-          ? `[${x}, ${y} = 3] = [${this.expr(s.a, ctx)}];`
-          : `({ p: ${x}, q: ${y} } = { p: ${this.expr(s.a, ctx)}, q: ${this.expr(s.b, ctx)} });`;
+        const text = `${this.pattern(p, x, y, ctx)} = ${source.replace(/ as any$/, '')}`;
+        return p.form === 'array' ? `${text};` : `(${text});`;
+      }
+      case 'class': {
+        // Values of the program's own classes are not logged: a read is of its static field.
+        const name = this.fresh('K');
+        const init = this.expr(s.e, { ...ctx, async: false, args: false, vars: ctx.vars.filter((v) => v.capturable) });
+        ctx.vars = [...ctx.vars, { name, mutable: false, capturable: true, shadowable: false, read: `${name}.v` }];
+        return `class ${name} { static v = ${init}; }`;
+      }
+      case 'tdz': {
+        // A closure created before the let/const it captures (declared after whatever awaits
+        // before it), called early (the dead zone's ReferenceError), then after the declaration.
+        const f = this.fresh('f');
+        // Each name shadowed this way at most once (BUGS.md 19: of two bindings of a name read in their dead zones, one is renamed).
+        const shadowed = s.shadow === null ? undefined : this.pick(ctx.vars.filter((v) => v.shadowable && !this.earlyShadowed.has(v.name)), s.shadow);
+        if (shadowed) this.earlyShadowed.add(shadowed.name);
+        const name = shadowed ? shadowed.name : this.fresh('v');
+        const inner: Ctx = { ...ctx, vars: ctx.vars.filter((v) => v.name !== name), first: false };
+        const deeper = indent + '  ';
+        const lines = [`const ${f} = () => ${name};`, ...(s.push ? [`fns.push(${f});`] : [])];
+        this.nesting++;
+        for (const stmt of s.before) lines.push(this.stmt(stmt, inner, deeper));
+        const e = this.fresh('e');
+        lines.push(`try { log(${this.tag++}, ${f}()); } catch (${e}) { log(${this.tag++}, msg(${e})); }`);
+        lines.push(`${s.kind} ${name} = ${this.expr(s.e, inner)};`);
+        inner.vars = [...inner.vars, { name, mutable: s.kind === 'let', capturable: true, shadowable: true }];
+        for (const stmt of s.after) lines.push(this.stmt(stmt, inner, deeper));
+        this.nesting--;
+        lines.push(`log(${this.tag++}, ${f}());`);
+        return `{\n${lines.map((line) => deeper + line).join('\n')}\n${indent}}`;
+      }
+      case 'als': {
+        // The body in an async arrow run in a store: no jumps out of it, its `var`s are `let`s.
+        const inner: Ctx = { ...ctx, jumps: [], fnVars: false, vars: ctx.vars.filter((v) => v.capturable) };
+        return `log(${this.tag++}, await als.run(${s.v}, async () => ${this.braces(s.body, inner, indent)}));`;
       }
       case 'capture': {
         const candidates = ctx.vars.filter((v) => v.capturable && (!s.write || v.mutable));
         const v = this.pick(candidates, s.i);
         if (!v) return `log(${this.tag++}, 'nothing to capture');`;
-        return s.write ? `((n: any) => { ${v.name} = n; })(${this.expr(s.e, ctx)});` : `fns.push(() => ${v.name});`;
+        return s.write ? `((n: any) => { ${v.name} = n; })(${this.expr(s.e, ctx)});` : `fns.push(() => ${v.read ?? v.name});`;
       }
       case 'if': {
         const test = this.expr(s.t, ctx);
@@ -330,20 +426,55 @@ class Renderer {
         return `if (${test}) ${this.braces(s.a, ctx, indent)}${otherwise}`;
       }
       case 'for': {
-        const i = this.fresh('i');
         const { prefix, inner } = this.loop(s.label, ctx);
         const init = s.awaitInit ? '(await quick(0))' : '0';
+        let i: string;
+        let head: string;
+        let own: Var[];
+        if (s.head === null) {
+          i = this.fresh('i');
+          head = `let ${i} = ${init}`;
+          own = [{ name: i, mutable: false, capturable: false, shadowable: true }];
+        } else {
+          // A destructuring head: `[i, j = dflt] = [init]` (a loop counter and a loop variable that may change).
+          const kind = s.head.kind;
+          const names = kind === 'var'
+            ? [this.declareVar(ctx, { mutable: false, capturable: false }), this.declareVar(ctx, { mutable: true, capturable: false })]
+            : null;
+          const [iv, jv] = names ? names.map((n) => n.v) : [this.fresh('i'), this.fresh('i')].map((name, at) => ({ name, mutable: at === 1, capturable: false, shadowable: true }));
+          i = iv!.name;
+          // The default does not read the head's own names.
+          const d = this.expr(s.head.dflt, { ...ctx, vars: ctx.vars.filter((v) => v.name !== iv!.name && v.name !== jv!.name) });
+          head = `${names ? names[0]!.keyword : 'let'} [${i}, ${jv!.name} = ${d}] = [${init}]`;
+          own = names && names[0]!.hoisted ? [] : [iv!, jv!];
+        }
         const update = s.awaitUpdate ? `${i} += await slow(1)` : `${i}++`;
         const test = `${i} < ${s.n}${s.t === null ? '' : ` && ${this.expr(s.t, ctx)}`}`;
-        const body = { ...inner, vars: [...inner.vars, { name: i, mutable: false, capturable: false, shadowable: true }] };
-        return `${prefix}for (let ${i} = ${init}; ${test}; ${update}) ${this.braces(s.body, body, indent)}`;
+        const body = { ...inner, vars: [...inner.vars, ...own] };
+        return `${prefix}for (${head}; ${test}; ${update}) ${this.braces(s.body, body, indent)}`;
       }
       case 'forOf': {
-        const x = this.fresh('x');
-        const iterable = s.counted ? `counted(log, ${s.n})` : `[${this.expr(s.a, ctx)}, ${this.expr(s.b, ctx)}]`;
+        // Array patterns over arrays of one element, object patterns over objects (the counted
+        // iterator yields numbers: object patterns). Never null or undefined (BUGS.md 29).
+        const form = s.pattern === null ? null : s.counted ? 'object' : s.pattern.p.form;
+        const element = (e: Expr) => (form === 'array' ? `[${this.expr(e, ctx)}]` : form === 'object' ? `{ p: ${this.expr(e, ctx)} }` : this.expr(e, ctx));
+        const iterable = s.counted ? `counted(log, ${s.n})` : `[${element(s.a)}, ${element(s.b)}]`;
         const { prefix, inner } = this.loop(s.label, ctx);
-        const body = { ...inner, vars: [...inner.vars, { name: x, mutable: false, capturable: true, shadowable: true }] };
-        return `${prefix}for (const ${x} of ${iterable}) ${this.braces(s.body, body, indent)}`;
+        const targets = ctx.vars.filter((v) => v.mutable);
+        if (s.pattern !== null && form !== null && s.pattern.assign && targets.length > 0) {
+          const left = this.pattern(s.pattern.p, targets[0]!.name, targets[targets.length - 1]!.name, ctx, form);
+          return `${prefix}for (${left} of ${iterable}) ${this.braces(s.body, inner, indent)}`;
+        }
+        const x = this.fresh('x');
+        let left = `const ${x}`;
+        const own: Var[] = [{ name: x, mutable: false, capturable: true, shadowable: true }];
+        if (s.pattern !== null && form !== null) {
+          const y = this.fresh('x');
+          left = `const ${this.pattern(s.pattern.p, x, y, ctx, form)}`;
+          own.push({ name: y, mutable: false, capturable: true, shadowable: true });
+        }
+        const body = { ...inner, vars: [...inner.vars, ...own] };
+        return `${prefix}for (${left} of ${iterable}) ${this.braces(s.body, body, indent)}`;
       }
       case 'forIn': {
         const x = this.fresh('x');
@@ -360,28 +491,58 @@ class Renderer {
       }
       case 'forAwait': {
         const x = this.fresh('x');
-        const iterable = s.agen ? `agen(log, ${s.n})` : `[${this.expr(s.a, ctx)}, later(${this.expr(s.b, ctx)})]`;
-        // Only jumps to the loop itself (leaving a for await loop to an enclosing statement is refused).
-        const body: Ctx = { ...ctx, jumps: [{ label: null, loop: true, breakable: true }], vars: [...ctx.vars, { name: x, mutable: false, capturable: true, shadowable: true }] };
-        return `for await (const ${x} of ${iterable}) ${this.braces(s.body, body, indent)}`;
+        // With a pattern, the elements are objects or numbers, never null or undefined (BUGS.md 29).
+        const element = (e: Expr) => (s.pattern === null ? this.expr(e, ctx) : `{ p: ${this.expr(e, ctx)} }`);
+        const iterable = s.agen ? `agen(log, ${s.n})` : `[${element(s.a)}, later(${element(s.b)})]`;
+        const own: Var[] = [{ name: x, mutable: false, capturable: true, shadowable: true }];
+        let left = `const ${x}`;
+        if (s.pattern !== null) {
+          // An object pattern.
+          const y = this.fresh('x');
+          left = `const ${this.pattern(s.pattern, x, y, ctx, 'object')}`;
+          own.push({ name: y, mutable: false, capturable: true, shadowable: true });
+        }
+        const { prefix, inner } = this.loop(s.label, ctx);
+        const body: Ctx = { ...inner, vars: [...inner.vars, ...own] };
+        return `${prefix}for await (${left} of ${iterable}) ${this.braces(s.body, body, indent)}`;
       }
       case 'switch': {
         const d = this.expr(s.d, ctx);
         const inner: Ctx = { ...ctx, jumps: [...ctx.jumps, { label: null, loop: false, breakable: true }] };
-        const clauses = s.cases.map((c) => `case ${this.expr(c.test, ctx)}: ${this.braces(c.body, inner, indent + '  ')}${c.brk ? ' break;' : ''}`);
-        clauses.splice(s.defaultAt % (clauses.length + 1), 0, `default: ${this.braces(s.defaultBody, inner, indent + '  ')}`);
+        const at = s.defaultAt % (s.cases.length + 1);
+        const all = [...s.cases.map((c) => ({ test: c.test as Expr | null, body: c.body, brk: c.brk }))];
+        all.splice(at, 0, { test: null, body: s.defaultBody, brk: false });
+        // Lexical: the case bodies unbraced, in the switch's scope (a declaration is visible, maybe
+        // in its dead zone, in the cases after it); otherwise each in a block of its own.
+        const scope: Ctx = { ...inner, vars: [...inner.vars], first: false };
+        const clauses = all.map((c) => {
+          const head = c.test === null ? 'default:' : `case ${this.expr(c.test, ctx)}:`;
+          const brk = c.brk ? ' break;' : '';
+          if (!s.lexical) return `${head} ${this.braces(c.body, inner, indent + '  ')}${brk}`;
+          this.nesting++;
+          const lines = c.body.map((stmt) => `\n${indent}    ${this.stmt(stmt, scope, indent + '    ')}`);
+          this.nesting--;
+          return `${head}${lines.join('')}${brk ? `\n${indent}   ${brk}` : ''}`;
+        });
         return `switch (${d}) {\n${clauses.map((c) => `${indent}  ${c}`).join('\n')}\n${indent}}`;
       }
       case 'try': {
         const handler = s.handler ?? (s.finalizer === null ? [] : null);
-        // A finally that awaits: no break or continue may leave its try or catch block.
-        const closed = s.finalizer !== null && mayAwait(s.finalizer) ? { ...ctx, jumps: [] } : ctx;
-        let text = `try ${this.braces(s.body, closed, indent)}`;
+        let text = `try ${this.braces(s.body, ctx, indent)}`;
         if (handler !== null) {
+          // The parameter (or the pattern's names) may change and be captured.
           const e = this.fresh('e');
-          const inner: Ctx = { ...closed, vars: [...closed.vars, { name: e, mutable: false, capturable: false, shadowable: false }] };
-          const caught = `log('caught', msg(${e}));`;
-          text += ` catch (${e}) {\n${indent}  ${caught}${handler.length > 0 ? '\n' + this.block(handler, inner, indent + '  ') : ''}\n${indent}}`;
+          const own: Var[] = [{ name: e, mutable: true, capturable: true, shadowable: false }];
+          let param = e;
+          let caught = `log('caught', msg(${e}));`;
+          if (s.param !== null) {
+            const m = this.fresh('e');
+            param = `{ message: ${e}, [key(${this.expr(s.param.key, ctx)})]: ${m} = ${this.expr(s.param.dflt, ctx)} }`;
+            own.push({ name: m, mutable: true, capturable: true, shadowable: false });
+            caught = `log('caught', ${e});`;
+          }
+          const inner: Ctx = { ...ctx, vars: [...ctx.vars, ...own] };
+          text += ` catch (${param}) {\n${indent}  ${caught}${handler.length > 0 ? '\n' + this.block(handler, inner, indent + '  ') : ''}\n${indent}}`;
         }
         if (s.finalizer !== null) text += ` finally ${this.braces(s.finalizer, ctx, indent)}`;
         return text;
@@ -424,8 +585,12 @@ class Renderer {
     const x = (sub: Expr, c: Ctx = ctx) => this.expr(sub, c);
     switch (e.k) {
       case 'lit': return String(e.v);
-      case 'ref': return this.pick(ctx.vars, e.i)?.name ?? String(e.i);
-      case 'meta': return e.which === 'arguments' ? 'arguments.length' : '(typeof this)';
+      case 'ref': {
+        const v = this.pick(ctx.vars, e.i);
+        return v ? (v.read ?? v.name) : String(e.i);
+      }
+      case 'meta': return e.which === 'arguments' && ctx.args ? 'arguments.length' : '(typeof this)';
+      case 'store': return 'als.getStore()';
       case 'await': {
         const v = x(e.e);
         if (!ctx.async) return v;
@@ -450,7 +615,7 @@ class Renderer {
       case 'cond': return `(${x(e.t)} ? ${x(e.a)} : ${x(e.b)})`;
       case 'optional': {
         const base = `maybe(${x(e.base)})`;
-        const link = e.form === 'member' ? `${base}?.q[${x(e.arg)} ? 0 : 1]` : e.form === 'computed' ? `${base}?.[key(${x(e.arg)})]` : `${base}?.f(${x(e.arg)})`;
+        const link = e.form === 'member' ? `${base}?.q[${x(e.arg)} ? 0 : 1]` : e.form === 'computed' ? `${base}?.[key(${x(e.arg)})]` : e.form === 'call' ? `${base}?.f(${x(e.arg)})` : `${base}?.f?.(${x(e.arg)})`;
         return `(${link} ?? ${x(e.alt)})`;
       }
       case 'template': return e.tagged ? `tag\`<\${${x(e.a)}}|\${${x(e.b)}}>\`` : `\`\${${x(e.a)}}-\${${x(e.b)}}\``;
@@ -462,9 +627,14 @@ class Renderer {
         }
         break;
       case 'new':
-        return e.form === 'box'
-          ? `new Box(${x(e.a)}).v`
-          : `new (class { w: any; constructor(v: any) { this.w = [v]; } get first() { return this.w[0]; } })(${x(e.a)}).first`;
+        switch (e.form) {
+          case 'box': return `new Box(${x(e.a)}).v`;
+          case 'class': return `new (class { w: any; constructor(v: any) { this.w = [v]; } get first() { return this.w[0]; } })(${x(e.a)}).first`;
+          // A computed key (evaluated when the class is created, awaits allowed), a heritage.
+          case 'key': return `new (class { p: any = 3; [key(${x(e.a)})]: any = 4; get first() { return [this.p, this.q]; } })().first`;
+          case 'heritage': return `new (class extends (${x(e.a)}, Box) { get first() { return this.v; } })(7).first`;
+        }
+        break;
       case 'object': {
         const short = e.shorthand === null ? undefined : this.pick(ctx.vars, e.shorthand);
         const shorthand = short ? `, ${short.name}` : '';
@@ -516,7 +686,7 @@ export function render(program: Program): string {
   // Rendered twice: the first pass names the `var` declarations, which are hoisted (visible, as undefined, from the start).
   const first = new Renderer([]);
   first.program(program);
-  const main = new Renderer(first.varNames).program(program);
+  const main = new Renderer(first.declared).program(program);
   const uses = (name: string): boolean => new RegExp(`\\b${name}\\b`).test(main) || (name === 'oops' && uses('thenableFail'));
   return [...HELPERS.filter(([name]) => uses(name)).map(([, source]) => source), main].join('\n');
 }

@@ -166,6 +166,8 @@ export interface SwitchItem extends ItemBase {
    * dead zone (see LoweredFunction.clauseBindings).
    */
   readonly lexical: boolean;
+  /** Function declarations of the clauses (hoisted to the switch's scope), restored on resumption at the top of every clause. */
+  readonly hoistedFunctions: Value[];
 }
 
 export interface LabeledItem extends ItemBase {

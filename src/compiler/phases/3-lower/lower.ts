@@ -117,6 +117,8 @@ class Lowering {
    * its dead zone until then, and the box reads it while it is empty (so that it throws as natively).
    */
   private readonly boxedOnEntry = new Map<Binding, string>();
+  /** Boxed `let` variables of a `for` head: each iteration gets a box of its own (see forLoop). */
+  private readonly perIteration = new Set<Binding>();
   private readonly renames = new Map<Node, string>();
 
   /**
@@ -128,11 +130,12 @@ class Lowering {
     const byName = new Map<string, Binding[]>();
     for (const binding of this.scope.bindings) byName.set(binding.name, [...(byName.get(binding.name) ?? []), binding]);
     // One binding of each name keeps it: the first, unless it is block-scoped and another one can
-    // be read in its dead zone before its declaration (V8's error then names the binding as written).
+    // be read in its dead zone before its declaration (V8's error then names the binding as written),
+    // directly or by a closure created before it.
     const blockScoped = (b: Binding): boolean => b.kind === 'let' || b.kind === 'const' || b.kind === 'class';
     const earlyRead = (b: Binding): boolean => {
       const declaration = b.refs.find((r) => r.write && !r.nested);
-      return blockScoped(b) && declaration !== undefined && b.refs.some((r) => !r.nested && r.node.start < declaration.node.start);
+      return blockScoped(b) && declaration !== undefined && b.refs.some((r) => r.node.start < declaration.node.start);
     };
     for (const group of byName.values()) {
       if (group.length < 2) continue;
@@ -207,6 +210,8 @@ class Lowering {
     const stateful = this.awaiting.size > 0;
     if (stateful) this.checkSupported();
     const body: Item[] = [];
+    // Parameters bound in the body, after the boxes (a default may read an earlier parameter's box).
+    const bound: Item[] = [];
     const params: Chunk[] = [];
     const entryValues: Value[] = [];
     let length = 0;
@@ -226,9 +231,9 @@ class Lowering {
       params.push(param.type === 'RestElement' ? `...${incoming}` : incoming);
       const target = param.type === 'RestElement' ? param.argument : param;
       if (target.type === 'AssignmentPattern') {
-        this.declare('var', target.left, [`${incoming} === undefined ? `, copy(target.right), ` : ${incoming}`], body);
+        this.declare('var', target.left, [`${incoming} === undefined ? `, copy(target.right), ` : ${incoming}`], bound);
       } else {
-        this.declare('var', target, [incoming], body);
+        this.declare('var', target, [incoming], bound);
       }
     });
     for (const binding of this.scope.bindings) {
@@ -240,10 +245,14 @@ class Lowering {
     if (this.argumentsValue) entryValues.push(this.argumentsValue);
 
     for (const param of fn.params) {
-      const ref = param.type === 'Identifier' ? this.scope.referenceAt.get(param) : undefined;
-      if (ref && this.boxed.has(ref.binding)) {
+      // A parameter kept in the list is boxed in place; one bound in the body (a pattern, a
+      // default) is boxed empty, like a `var`, and its binding assigns to the box.
+      const kept = !stateful || param.type === 'Identifier' || (param.type === 'RestElement' && param.argument.type === 'Identifier');
+      for (const id of identifiersOf(param)) {
+        const ref = this.scope.referenceAt.get(id);
+        if (!ref || !this.boxed.has(ref.binding)) continue;
         const value = this.valueOf(ref.binding);
-        body.push(code([write(value), ' = { v: ', read(value), ' };'], [value]));
+        body.push(kept ? code([write(value), ' = { v: ', read(value), ' };'], [value]) : code(['var ', write(value), ' = { v: undefined };'], [value]));
       }
     }
     for (const binding of this.boxed) {
@@ -252,6 +261,7 @@ class Lowering {
       const value = this.valueOf(binding);
       body.push(code(['var ', write(value), ' = { v: undefined };'], [value]));
     }
+    body.push(...bound);
     if (fn.body.type === 'BlockStatement') {
       body.push(...this.boxesOnEntry(fn.body.body));
       this.lowerList(fn.body.body, body);
@@ -298,39 +308,59 @@ class Lowering {
     const loops: Node[] = [];
     for (const node of this.awaiting) if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type)) loops.push(node);
     const shorthand = shorthandValues(this.fn, (pattern) => this.awaits(pattern));
-    const declaredBy = declarationSites(this.fn);
+    const heads = new Map<Node, Node>();
+    const declaredBy = declarationSites(this.fn, heads);
     const statementEnd = statementEnds(this.fn);
     const createdAt = closureCreation(this.fn);
     for (const binding of this.scope.bindings) {
       if (!binding.captured) continue;
       if (binding.scope !== this.fn && !this.awaiting.has(binding.scope)) continue; // no await while it lives
+      // A for-in/of variable lives in the body only: an await in the iterable comes before it.
+      if (/^For(In|Of)Statement$/.test(binding.scope.type) && !this.awaits(binding.scope.left) && !this.awaits(binding.scope.body)) continue;
+      const declarations = binding.refs.filter((r) => declaredBy.has(r.node));
+      const declaration = declarations[0];
       // A write takes effect when its statement has run (`const b = await p` writes after the await).
-      const writes = binding.refs.filter((r) => r.write && !r.nested).map((r) => statementEnd.get(r.node) ?? r.node.start);
+      // Assigning to a `const` throws before it writes: only its declaration changes it.
+      const writeRefs = binding.refs.filter((r) => r.write && !r.nested && (binding.kind !== 'const' || declaredBy.has(r.node)));
+      const writes = writeRefs.map((r) => statementEnd.get(r.node) ?? r.node.start);
       const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => createdAt.get(r.node) ?? r.node.start));
       const changesAfterClosure = writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w));
       const varInLoop = (binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end));
-      if (!binding.reassigned && !changesAfterClosure && !varInLoop) continue;
-      const declarations = binding.refs.filter((r) => declaredBy.has(r.node));
-      const declaration = declarations[0];
+      // A `const` never changes otherwise (the copies agree; an assignment throws natively).
+      const reassigned = binding.reassigned && binding.kind !== 'const';
+      if (!reassigned && !changesAfterClosure && !varInLoop) continue;
       const closure = binding.refs.find((r) => r.nested)!;
+      const head = declaration ? heads.get(declaration.node) : undefined;
       // A `var` or a parameter is boxed on entry to the function; a `let` or `const` by its declaration.
       const atEntry = binding.kind === 'var' || binding.kind === 'param';
-      if (!atEntry && declaration && firstClosure < declaration.node.start) {
-        // The box is made on entry to the block, since a closure created before the declaration captures it.
-        const plain = (binding.kind === 'let' || (binding.kind === 'const' && !binding.reassigned)) && declaredBy.get(declaration.node) === binding.kind;
-        if (!plain || (binding.scope !== this.fn && binding.scope.type !== 'BlockStatement')) {
+      // A closure created before the declaration, or inside its initialiser before an await there.
+      const lexical = binding.kind === 'let' || binding.kind === 'const' || binding.kind === 'class';
+      const declared = declaration ? statementEnd.get(declaration.node) ?? declaration.node.start : 0;
+      const early = declaration !== undefined && (firstClosure < declaration.node.start || (lexical && this.awaitPositions.some((a) => firstClosure < a && a < declared)));
+      if (!atEntry && early) {
+        // The box is made on entry to the scope, since a closure may see the variable before its
+        // declaration: a block, the function body, a switch, the head of a for loop.
+        const scoped = binding.scope === this.fn || /^(Block|Switch|For)Statement$/.test(binding.scope.type);
+        if (!lexical || !scoped) {
           throw new UnsupportedAt(`a closure that captures '${binding.name}' before its declaration, which follows an await, is not supported yet by reawait`, closure.node.start);
         }
         this.boxedOnEntry.set(binding, this.renamed.get(binding) ?? binding.name);
         this.renamed.set(binding, this.context.names.renamed(binding.name));
       }
-      const site = declarations.map((r) => declaredBy.get(r.node)!).find((s) => !BOXABLE.has(s)) ?? (declaration ? null : binding.kind);
-      if (site !== null) {
+      // A `var` in a loop head is assigned through its box only where the loop is lowered: a `for`
+      // (see forLoop), or a for-in/of whose body awaits.
+      const copied = (loop: Node | undefined): boolean => loop !== undefined && (loop.type === 'ForStatement' ? !this.awaiting.has(loop) : !this.awaits(loop.left) && !this.awaits(loop.body));
+      const refused = declarations.find((r) => !BOXABLE.has(declaredBy.get(r.node)!) || (binding.kind === 'var' && copied(heads.get(r.node))));
+      if (refused || !declaration) {
+        const site = refused ? declaredBy.get(refused.node)! : binding.kind;
+        const what = site === 'loop variable' ? 'a `var` declared in the head of a loop without awaits' : `a ${site}`;
         throw new UnsupportedAt(
-          `a closure that captures '${binding.name}' (a ${site} that changes after an await) is not supported yet by reawait`,
+          `a closure that captures '${binding.name}' (${what} that changes after an await) is not supported yet by reawait`,
           closure.node.start,
         );
       }
+      // A `let` of a `for` head: a box per iteration (see forLoop).
+      if (head?.type === 'ForStatement' && binding.kind === 'let') this.perIteration.add(binding);
       this.boxed.add(binding);
       const name = this.renamed.get(binding) ?? binding.name;
       for (const ref of binding.refs) {
@@ -357,15 +387,24 @@ class Lowering {
     return items;
   }
 
-  /** The boxes made on entry to the block of `statements` (see boxedOnEntry). */
-  private boxesOnEntry(statements: Node[]): Item[] {
+  /**
+   * The boxes made on entry to the block of `statements`, or to the scope of a `switch` or a
+   * `for` head, `scope` (see boxedOnEntry). A switch's boxes are made before it, where its
+   * variables are out of reach: an empty one throws native's ReferenceError itself. Once filled,
+   * the box of a `const` throws native's TypeError when assigned.
+   */
+  private boxesOnEntry(statements: Node[], scope: Node | null = null): Item[] {
     const items: Item[] = [];
     for (const [binding, name] of this.boxedOnEntry) {
-      const scope = binding.scope === this.fn ? this.fn.body : binding.scope;
-      if (scope.body !== statements) continue;
+      const home = binding.scope === this.fn ? this.fn.body : binding.scope;
+      if (scope !== null ? home !== scope : home.body !== statements) continue;
       const value = this.valueOf(binding);
       const x = this.context.names.scratch('v');
-      const box = `{ t: false, x: undefined, get v() { return this.t ? this.x : ${name}; }, set v(${x}) { if (this.t) this.x = ${x}; else ${name} = ${x}; } }`;
+      const dead = `throw new globalThis.ReferenceError(${JSON.stringify(`Cannot access '${binding.name}' before initialization`)})`;
+      const outside = binding.scope.type === 'SwitchStatement';
+      const get = outside ? `if (this.t) return this.x; ${dead};` : `return this.t ? this.x : ${name};`;
+      const set = binding.kind === 'const' ? 'throw new globalThis.TypeError("Assignment to constant variable.")' : `this.x = ${x}`;
+      const box = `{ t: false, x: undefined, get v() { ${get} }, set v(${x}) { if (this.t) ${set}; else ${outside ? dead : `${name} = ${x}`}; } }`;
       items.push({ kind: 'decl', keyword: 'const', target: [value.name], declared: [value], isPattern: false, init: [box], ...NO_STATES });
     }
     return items;
@@ -475,6 +514,11 @@ class Lowering {
     }
     if (node.type === 'ClassDeclaration' && node.id) {
       const ref = this.scope.referenceAt.get(node.id)!;
+      if (this.boxed.has(ref.binding)) {
+        // Its box holds the class (a class expression of the same name).
+        this.declare('let', node.id, [copy(node)], out);
+        return;
+      }
       const value = this.valueOf(ref.binding);
       out.push({ kind: 'decl', keyword: 'let', target: [copy(node.id)], declared: [value], isPattern: false, init: [copy(node)], ...NO_STATES });
       return;
@@ -796,7 +840,10 @@ class Lowering {
   }
 
   private forLoop(node: Node, out: Item[], labels: string[]): void {
-    const headAwaits = this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
+    // A head that declares boxed variables is lowered like one that awaits: a `let` gets a box
+    // per iteration below, a `var` is assigned through its box.
+    const boxedHead = node.init?.type === 'VariableDeclaration' && node.init.declarations.some((d: Node) => identifiersOf(d.id).some((id) => this.isBoxed(id)));
+    const headAwaits = boxedHead || this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
     if (!headAwaits && node.init && node.init.type === 'VariableDeclaration') {
       // Kept in the loop's head (per-iteration bindings): a pattern declares its names first and
       // destructures into them (items.ts, forInit), so it must not read them in their dead zone.
@@ -827,10 +874,22 @@ class Lowering {
       return;
     }
     // { init; first = true; for (;;) { if (!first) update; first = false; if (!test) break; body } }
-    const outer: Item[] = [];
+    const outer: Item[] = this.boxesOnEntry([], node);
     if (node.init) {
       if (node.init.type === 'VariableDeclaration') this.declaration(node.init, outer);
       else outer.push(code([...this.expr(node.init, outer), ';']));
+    }
+    // CreatePerIterationEnvironment: every iteration (the first too, whose box is not the one
+    // closures of the initialiser saw) starts with a new box holding the last one's value,
+    // before the update.
+    const copies: Item[] = [];
+    for (const binding of this.perIteration) {
+      if (binding.scope !== node) continue;
+      const value = this.valueOf(binding);
+      const last = this.temp();
+      outer.push(code([write(last), ' = ', read(value), ';'], [last]));
+      copies.push({ kind: 'decl', keyword: 'let', target: [value.name], declared: [value], isPattern: false, init: ['{ v: ', read(last), '.v }'], ...NO_STATES });
+      copies.push(code([write(last), ' = ', read(value), ';'], [last]));
     }
     const items: Item[] = [];
     if (node.update) {
@@ -851,6 +910,7 @@ class Lowering {
       outer.push(code([write(first), ' = true;'], [first]));
       items.unshift(code(['if (!', read(first), ') ', copy(node.update), '; ', write(first), ' = false;'], []));
     }
+    items.unshift(...copies);
     outer.push(this.forever(node, labels, items));
     out.push(blockOf(outer));
   }
@@ -906,8 +966,12 @@ class Lowering {
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
-    const declaration = node.cases.flatMap((c: Node) => c.consequent).find((s: Node) => s.type === 'FunctionDeclaration');
-    if (declaration) this.unsupported('a function declaration directly inside a `switch` that awaits', declaration);
+    const hoistedFunctions: Value[] = [];
+    for (const s of node.cases.flatMap((c: Node) => c.consequent)) {
+      const ref = s.type === 'FunctionDeclaration' && s.id ? this.scope.referenceAt.get(s.id) : undefined;
+      if (ref) hoistedFunctions.push(this.valueOf(ref.binding));
+    }
+    out.push(...this.boxesOnEntry([], node));
     const discriminant = this.expr(node.discriminant, out);
     const selector = this.temp();
     // let, const and class declarations of the clauses: see SwitchItem.lexical.
@@ -917,7 +981,8 @@ class Lowering {
         const ids = s.type === 'ClassDeclaration' && s.id ? [s.id] : s.type === 'VariableDeclaration' && s.kind !== 'var' ? s.declarations.flatMap((d: Node) => identifiersOf(d.id)) : [];
         for (const id of ids) {
           const ref = this.scope.referenceAt.get(id);
-          if (ref) this.clauseBindings.set(this.valueOf(ref.binding), { selector, clause: index });
+          // A box made before the switch is always saved.
+          if (ref && !this.boxedOnEntry.has(ref.binding)) this.clauseBindings.set(this.valueOf(ref.binding), { selector, clause: index });
           lexical = true;
         }
       }
@@ -951,7 +1016,7 @@ class Lowering {
       this.lowerList(clause.consequent, items);
       return items;
     });
-    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, ...spanOf(clauses.flat()) });
+    out.push({ kind: 'switch', node, labels, selector, clauses, lexical, hoistedFunctions, ...spanOf(clauses.flat()) });
   }
 
   private tryStatement(node: Node, out: Item[]): void {
@@ -1672,10 +1737,10 @@ function calleeText(text: string, callee: Node): string {
 
 /**
  * How each binding identifier of a function is declared: a plain `let`/`const`/`var` declarator,
- * a simple parameter, or something else (a pattern, a loop head, a catch clause, a class or a
- * function declaration), which boxing does not handle yet.
+ * a simple parameter, a pattern, a loop head (the loop goes to `heads`), a catch clause, a class
+ * or a function declaration (which boxing does not handle yet, see BOXABLE).
  */
-function declarationSites(fn: Node): Map<Node, string> {
+function declarationSites(fn: Node, heads: Map<Node, Node> = new Map()): Map<Node, string> {
   const sites = new Map<Node, string>();
   for (const param of fn.params) {
     if (param.type === 'Identifier') sites.set(param, 'param');
@@ -1689,7 +1754,10 @@ function declarationSites(fn: Node): Map<Node, string> {
     if (node.type === 'VariableDeclaration') {
       const inHead = parent !== null && /^For(In|Of)?Statement$/.test(parent.type) && (parent.init === node || parent.left === node);
       for (const d of node.declarations) {
-        for (const id of identifiersOf(d.id)) sites.set(id, inHead ? 'loop variable' : d.id.type !== 'Identifier' ? 'destructured variable' : node.kind);
+        for (const id of identifiersOf(d.id)) {
+          sites.set(id, inHead ? 'loop variable' : d.id.type !== 'Identifier' ? 'destructured variable' : node.kind);
+          if (inHead) heads.set(id, parent);
+        }
       }
     } else if (node.type === 'CatchClause' && node.param) {
       for (const id of identifiersOf(node.param)) sites.set(id, 'catch parameter');
@@ -1719,12 +1787,15 @@ function closureCreation(fn: Node): Map<Node, number> {
   return created;
 }
 
-/** For each identifier of a function (not of nested functions), where its statement ends. */
+/**
+ * For each identifier of a function (not of nested functions), where its statement ends (or its
+ * declarator: `let g = f, i = await p` initialises g before the await).
+ */
 function statementEnds(fn: Node): Map<Node, number> {
   const ends = new Map<Node, number>();
   const visit = (node: Node, end: number): void => {
     if (node !== fn && isFunction(node)) return;
-    const here = /(Statement|Declaration)$/.test(node.type) && node.type !== 'FunctionDeclaration' ? node.end : end;
+    const here = /(Statement|Declaration|Declarator)$/.test(node.type) && node.type !== 'FunctionDeclaration' ? node.end : end;
     if (node.type === 'Identifier') ends.set(node, here);
     for (const child of childrenOf(node)) visit(child, here);
   };
@@ -1789,7 +1860,7 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
 }
 
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
-const BOXABLE = new Set(['let', 'const', 'var', 'param', 'catch parameter', 'destructured variable']);
+const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class']);
 
 /** `{ [name]: value }[name]`: an anonymous function or class named as where it is written. */
 function named(name: string, value: Chunk[]): Chunk[] {

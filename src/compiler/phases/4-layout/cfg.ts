@@ -217,6 +217,11 @@ class CfgBuilder {
         const head = this.node();
         this.link(from, head);
         head.reads.add(item.selector.id);
+        // The clauses' function declarations are hoisted to the switch's scope.
+        for (const value of item.hoistedFunctions) {
+          head.mustWrite.add(value.id);
+          head.mayWrite.add(value.id);
+        }
         const after = this.join();
         this.link(head, after);
         this.targets.push({ node: item.node, labels: item.labels, loop: false, breakTo: after, continueTo: null });

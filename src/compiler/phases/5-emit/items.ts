@@ -215,6 +215,7 @@ export class ItemEmitter {
           this.gen(`switch (${item.selector.name}) { `);
           item.clauses.forEach((clause, index) => {
             this.gen(`case ${index}: `);
+            this.restoreHoisted(item.hoistedFunctions);
             this.list(clause, index < lastStateful);
           });
           this.gen('} ');
@@ -228,6 +229,7 @@ export class ItemEmitter {
         this.gen('-1) { ');
         item.clauses.forEach((clause, index) => {
           this.gen(`case ${index}: `);
+          this.restoreHoisted(item.hoistedFunctions);
           this.list(clause);
         });
         this.gen('} ');
@@ -237,6 +239,18 @@ export class ItemEmitter {
         this.gen(`${item.label}: `);
         this.item(item.body);
         return;
+    }
+  }
+
+  /**
+   * A switch's function declarations are hoisted to its scope, before its first clause, where no
+   * statement can go: resuming restores them at the top of the clause it enters (of each clause it
+   * passes, for a lexical switch: the same values), before anything there can read them.
+   */
+  private restoreHoisted(functions: readonly Value[]): void {
+    for (const fn of functions) {
+      const slot = this.slotExpression(fn);
+      if (slot) this.gen(`if (${this.s} !== 0) ${fn.name} = ${slot}; `);
     }
   }
 
