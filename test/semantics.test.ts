@@ -3738,3 +3738,19 @@ describe('parameters declared by patterns, captured and changed across awaits', 
       returns: [2, 1, 2],
     });
 });
+
+// ------------------------------------------------------------------------------------------
+describe('function names through restored declarations', () => {
+  test('anonymous functions and classes declared before an await keep the name of their binding', () =>
+    same(`
+      export async function main(log: any) {
+        const arrow = () => 1, fn = function () {}, Klass = class {};
+        let later1 = async () => 2;
+        var v = () => 3;
+        await later(0);
+        for (let i = 0, step = () => 1; i < 1; i += step()) { await null; log(step.name); }
+        log(arrow.name, fn.name, Klass.name, later1.name, v.name);
+        await 0;
+        log(arrow(), (await later1()), v());
+      }`));
+});

@@ -75,6 +75,11 @@ export interface DeclItem extends ItemBase {
   readonly isPattern: boolean;
   /** null: no initialiser. */
   readonly init: Chunk[] | null;
+  /**
+   * The name an anonymous function or class initialiser takes from the binding: kept by `named`
+   * where the initialiser is printed inside a conditional (a declaration restored on resumption).
+   */
+  readonly functionName?: string;
 }
 
 export interface CallOperand {
@@ -249,4 +254,10 @@ export function spanOf(items: readonly Item[]): { lo: number; hi: number } {
     if (item.hi > hi) hi = item.hi;
   }
   return { lo, hi };
+}
+
+/** `value` (an anonymous function or class) as the value of a property `name`, so that it takes that name. */
+export function named(name: string, value: Chunk[]): Chunk[] {
+  const key = JSON.stringify(name);
+  return [`{ [${key}]: `, ...value, ` }[${key}]`];
 }

@@ -23,6 +23,7 @@ import {
   type IfItem,
   type Item,
   type LoweredFunction,
+  named,
   NO_STATES,
   type SiteItem,
   spanOf,
@@ -559,8 +560,9 @@ class Lowering {
     for (const d of node.declarations) {
       let init = d.init ? this.expr(d.init, out) : null;
       // Restored on resumption (`$s === 0 ? init : saved`), an anonymous class takes its name explicitly.
-      if (init !== null && d.id.type === 'Identifier' && isAnonymousFunction(d.init) && this.awaits(d.init)) init = named(d.id.name, init);
-      this.declare(keyword, d.id, init, out, d.init ? calleeText(this.context.text, d.init) : null);
+      const functionName = init !== null && d.id.type === 'Identifier' && isAnonymousFunction(d.init) ? d.id.name : undefined;
+      if (functionName !== undefined && this.awaits(d.init)) init = named(functionName, init!);
+      this.declare(keyword, d.id, init, out, d.init ? calleeText(this.context.text, d.init) : null, functionName);
     }
   }
 
@@ -568,7 +570,7 @@ class Lowering {
    * Declares `target` with `init`. A pattern whose defaults or computed keys await is lowered
    * into steps (see destructure); `source` is how V8 names the value in its errors then.
    */
-  private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null): void {
+  private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null, functionName?: string): void {
     // Patterns that declare a boxed variable are lowered too, so that each name is declared alone.
     if (init !== null && target.type !== 'Identifier' && (this.awaits(target) || identifiersOf(target).some((id) => this.isBoxed(id)))) {
       this.destructure(target, init, keyword, source, out);
@@ -598,7 +600,7 @@ class Lowering {
     }
     // A declared name is printed as the variable's name (not through the rewrites of its identifier).
     const printed: Chunk = ref ? this.valueOf(ref.binding).name : copy(target);
-    out.push({ kind: 'decl', keyword, target: [printed], declared, isPattern: target.type !== 'Identifier', init, ...NO_STATES });
+    out.push({ kind: 'decl', keyword, target: [printed], declared, isPattern: target.type !== 'Identifier', init, functionName, ...NO_STATES });
   }
 
   /**
@@ -1863,11 +1865,6 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
 const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class']);
 
 /** `{ [name]: value }[name]`: an anonymous function or class named as where it is written. */
-function named(name: string, value: Chunk[]): Chunk[] {
-  const key = JSON.stringify(name);
-  return [`{ [${key}]: `, ...value, ` }[${key}]`];
-}
-
 /** An anonymous function or class, which takes the name of what it is assigned to. */
 function isAnonymousFunction(node: Node): boolean {
   return node.type === 'ArrowFunctionExpression' || ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && !node.id);

@@ -6,7 +6,7 @@
  * the continuation instead of initialised), and the suspension point sets `$s` back to 0.
  */
 import type { CodeItem, Chunk, DeclItem, Item, LoweredFunction, SiteItem, Value, ForeverItem, LabeledItem } from '../3-lower/ir.js';
-import { isStateful } from '../3-lower/ir.js';
+import { isStateful, named } from '../3-lower/ir.js';
 import type { PointLayout, SharedLayout } from '../4-layout/layout.js';
 import type { Names } from '../../names.js';
 import type { Output } from './output.js';
@@ -306,7 +306,7 @@ export class ItemEmitter {
         this.chunks(d.target);
         if (d.init === null && d.keyword === 'var') return;
         this.gen(` = ${this.s} === 0 ? (`);
-        if (d.init) this.chunks(d.init);
+        if (d.init) this.chunks(initialiser(d));
         else this.gen('undefined');
         this.gen(') : ');
         this.restoreLiteral(d);
@@ -383,7 +383,7 @@ export class ItemEmitter {
         this.gen('var ');
         this.chunks(d.target);
         this.gen(` = ${this.s} === 0 ? (`);
-        this.chunks(d.init);
+        this.chunks(initialiser(d));
         this.gen(') : ');
         this.chunks(d.target);
         this.gen('; ');
@@ -396,7 +396,7 @@ export class ItemEmitter {
       this.gen(`${d.keyword} `);
       this.chunks(d.target);
       this.gen(` = ${this.s} === 0 ? (`);
-      if (d.init) this.chunks(d.init);
+      if (d.init) this.chunks(initialiser(d));
       else this.gen('undefined');
       this.gen(`) : ${slot ?? 'undefined'}; `);
       return;
@@ -570,4 +570,9 @@ function isReceiverAccess(callee: readonly Chunk[]): boolean {
   // A member call's callee is the access after the receiver (".m", "[k]"), unless it was
   // resolved into a temp before the arguments.
   return !(callee.length === 1 && typeof callee[0] === 'object' && callee[0].kind === 'ref');
+}
+
+/** A declaration's initialiser as printed inside `$s === 0 ? (...) : restored`: named, if it is an anonymous function. */
+function initialiser(d: DeclItem): Chunk[] {
+  return d.functionName === undefined ? d.init! : named(d.functionName, d.init!);
 }
