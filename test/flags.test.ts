@@ -10,12 +10,15 @@ import {
   exceptionSlotOf,
   MAX_SLOT_INDEX,
   RESULT_SHIFT,
+  RESUMES_THROUGH_STATE,
   resultSlotOf,
+  SLOT_FLAGS_MASK,
   SLOT_INDEX_BITS,
   SLOT_INDEX_MASK,
   slotName,
 } from '../src/runtime/flags.ts';
 import * as runtime from '../dist/runtime/index.js';
+import { transform } from '../src/compiler/index.ts';
 
 const BITS = SLOT_INDEX_BITS;
 
@@ -129,5 +132,27 @@ describe('continuation flags', () => {
       assert.equal(runtime.exceptionSlotOf(flags), x);
     }
     assert.throws(() => runtime.encodeFlags(MAX_SLOT_INDEX + 1, 0), RangeError);
+  });
+});
+
+describe('the resumption bit', () => {
+  test('bit 20 sits above both slot indices and leaves them intact', () => {
+    assert.equal(RESUMES_THROUGH_STATE, 1 << 20);
+    assert.equal(SLOT_FLAGS_MASK, (1 << 20) - 1);
+    const flags = encodeFlags(5, 9) | RESUMES_THROUGH_STATE;
+    assert.equal(resultSlotOf(flags), 5);
+    assert.equal(exceptionSlotOf(flags), 9);
+    assert.equal(flags & SLOT_FLAGS_MASK, encodeFlags(5, 9));
+  });
+
+  test('arrows and methods using super carry it; functions and other methods are resumed with this', () => {
+    const flagsOf = (source: string): number[] =>
+      [...transform(source, { filename: 'f.js' }).code.matchAll(/new \$ra_K\d+\(\d+, (\d+)/g)].map((m) => Number(m[1]));
+    const wait = 'await p; return 1;';
+    assert.deepEqual(flagsOf(`async function f(p) { ${wait} }`), [0]);
+    assert.deepEqual(flagsOf(`const f = async (p) => { ${wait} };`), [RESUMES_THROUGH_STATE]);
+    assert.deepEqual(flagsOf(`class A { async m(p) { ${wait} } }`), [0]);
+    assert.deepEqual(flagsOf(`class B extends Object { async m(p) { ${wait} super.toString(); } }`), [RESUMES_THROUGH_STATE]);
+    assert.deepEqual(flagsOf(`async function f(p) { try { ${wait} } catch (e) { return e; } }`).map((f) => f & RESUMES_THROUGH_STATE), [0]);
   });
 });

@@ -7,9 +7,30 @@ import { start } from './dispatcher.js';
 
 type FastEntry = (...args: never[]) => unknown;
 
-function setLength(face: Function, length: number): void {
+/**
+ * A face: a method (not a constructor, no `prototype`) named `name`, of `length` parameters, that
+ * starts `fast`. The length comes from the parameter list rather than from redefining `length`:
+ * redefining it turns the function's properties into a dictionary, and every compiled call site
+ * then looks up `FAST` on it slowly (a sixth of a synchronous call's cost went there).
+ */
+function makeFace(name: string | number, fast: FastEntry, length: number): Function {
+  const make = faceMakers[length];
+  if (make !== undefined) return make(name, fast);
+  const face = faceMakers[0]!(name, fast);
   Object.defineProperty(face, 'length', { value: length, configurable: true });
+  return face;
 }
+
+/** By length: the parameters give each face its `length`; `arguments` passes all that were given. */
+const faceMakers: ((name: string | number, fast: FastEntry) => Function)[] = [
+  (name, fast) => ({ [name](this: unknown) { return start(fast, this, arguments); } })[name]!,
+  (name, fast) => ({ [name](this: unknown, _1: unknown) { return start(fast, this, arguments); } })[name]!,
+  (name, fast) => ({ [name](this: unknown, _1: unknown, _2: unknown) { return start(fast, this, arguments); } })[name]!,
+  (name, fast) => ({ [name](this: unknown, _1: unknown, _2: unknown, _3: unknown) { return start(fast, this, arguments); } })[name]!,
+  (name, fast) => ({ [name](this: unknown, _1: unknown, _2: unknown, _3: unknown, _4: unknown) { return start(fast, this, arguments); } })[name]!,
+  (name, fast) => ({ [name](this: unknown, _1: unknown, _2: unknown, _3: unknown, _4: unknown, _5: unknown) { return start(fast, this, arguments); } })[name]!,
+  (name, fast) => ({ [name](this: unknown, _1: unknown, _2: unknown, _3: unknown, _4: unknown, _5: unknown, _6: unknown) { return start(fast, this, arguments); } })[name]!,
+];
 
 /** What native async functions inherit from (their `constructor` is AsyncFunction). */
 const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
@@ -25,12 +46,7 @@ export function declared(face: Function, fast: FastEntry): void {
 
 /** Face of a function expression or arrow (the fast entry is the compiled function itself). */
 export function fn(fast: FastEntry, name: string, length: number): Function {
-  const face = {
-    [name](this: unknown, ...args: unknown[]) {
-      return start(fast, this, args);
-    },
-  }[name]!;
-  setLength(face, length);
+  const face = makeFace(name, fast, length);
   (face as unknown as Record<symbol, unknown>)[FAST] = fast;
   Object.setPrototypeOf(face, AsyncFunctionPrototype);
   return face;
@@ -47,12 +63,7 @@ export function method(home: object, key: PropertyKey, length: number): void {
   if (descriptor === undefined || typeof descriptor.value !== 'function') return;
   const fast = descriptor.value as FastEntry;
   const name = typeof key === 'symbol' ? (key.description === undefined ? '' : `[${key.description}]`) : key;
-  const face = {
-    [name](this: unknown, ...args: unknown[]) {
-      return start(fast, this, args);
-    },
-  }[name]!;
-  setLength(face, length);
+  const face = makeFace(name, fast, length);
   (face as unknown as Record<symbol, unknown>)[FAST] = fast;
   Object.setPrototypeOf(face, AsyncFunctionPrototype);
   descriptor.value = face;
