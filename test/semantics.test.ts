@@ -2133,6 +2133,28 @@ describe('the awaiter protocol (compiled only)', () => {
       outcome: { returned: 11 },
     }));
 
+  test('a callee that suspends again on awaiters, its result unused, still returns to its caller', () =>
+    // The dispatcher's fast path re-registers a frame that suspends again by itself; it once
+    // dropped the rest of the chain there, so the caller was skipped and the task ended with the
+    // callee's value.
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      class Pending { cb: any = null; [GET]() { return this; } get isCompleted() { return false; } getResult() {} onCompleted(c: any) { this.cb = c; } }
+      async function leaf(m: Pending, p: Promise<number>) { for (let i = 0; i < 3; i++) await m; await p; await m; return 'leaf'; }
+      async function caller(m: Pending, p: Promise<number>) { const r = await leaf(m, p); return r + ' then caller'; }
+      export async function main(log: any) {
+        const m = new Pending();
+        const p = Promise.resolve(1);
+        const task: any = caller(m, p);
+        let fired = 0;
+        while (!task.isCompleted && fired < 10) {
+          if (m.cb) { const c = m.cb; m.cb = null; c(); fired++; } else await Promise.resolve();
+        }
+        log(fired);
+        return task;
+      }`,
+    { log: [4], outcome: { returned: 'leaf then caller' } }));
+
   test('a driver loop resuming a compiled loop that awaits awaiters', () =>
     compiledOnly(`
       const GET = Symbol.for('reawait.getAwaiter');
