@@ -3200,7 +3200,7 @@ describe('found by the fuzzer', () => {
     }
   });
 
-  test('a boxed var declared in a nested block that does not await (seed 2)', { todo: 'see BUGS.md' }, () =>
+  test('a boxed var declared in a nested block that does not await (seed 2)', () =>
     same(`
       export async function main(log: any) {
         const f = () => w0;
@@ -3209,6 +3209,25 @@ describe('found by the fuzzer', () => {
         await 0;
         return f();
       }`, { returns: 1 }));
+
+  test('boxed vars declared in statements without awaits: if, try, switch, labels, loop bodies, patterns', () =>
+    same(`
+      export async function main(log: any) {
+        const read = () => [a, b, c, d, e, g, h];
+        if (log) { var a = 1; } else { var a = -1; }
+        try { var b = 2; } finally { var c; }
+        switch (a) { case 1: var d = 4; break; default: var d = -4; }
+        block: { var e = 5; if (e) break block; e = -5; }
+        for (let i = 0; i < 2; i++) { var g = i; }
+        { var { h } = { h: 7 }; }
+        log(read());
+        await later(0);
+        a++; b++; c = 3; d++; e++; g++; h++;
+        log(read());
+        await 0;
+        { var a = 10; }
+        return read();
+      }`));
 });
 
 // ------------------------------------------------------------------------------------------

@@ -209,7 +209,10 @@ class Lowering {
   run(): LoweredFunction {
     const fn = this.fn;
     const stateful = this.awaiting.size > 0;
-    if (stateful) this.checkSupported();
+    if (stateful) {
+      this.checkSupported();
+      this.lowerDeclarationsOfBoxedVars();
+    }
     const body: Item[] = [];
     // Parameters bound in the body, after the boxes (a default may read an earlier parameter's box).
     const bound: Item[] = [];
@@ -295,6 +298,24 @@ class Lowering {
       // `super` needs the real receiver when the method resumes (see Continuation.self).
       resumesWithThis: stateful && !this.isArrow && this.scope.superNodes.length > 0,
     };
+  }
+
+  /**
+   * A statement that declares a boxed `var` is lowered as if it awaited, so that its declarations
+   * assign to the box (see declare): copied as written, `var x = 0` would replace the box itself.
+   */
+  private lowerDeclarationsOfBoxedVars(): void {
+    const path: Node[] = [];
+    const visit = (node: Node): void => {
+      if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
+      path.push(node);
+      if (node.type === 'VariableDeclaration' && node.kind === 'var' && node.declarations.some((d: Node) => identifiersOf(d.id).some((id) => this.isBoxed(id)))) {
+        for (const statement of path) if (statement !== node && /Statement$|^SwitchCase$/.test(statement.type)) this.awaiting.add(statement);
+      }
+      for (const child of childrenOf(node)) visit(child);
+      path.pop();
+    };
+    visit(this.fn.body);
   }
 
   /** What this version refuses, with the construct named (issue 3 of the roadmap adds them). */
