@@ -34,7 +34,10 @@ export type AwaitKind =
   | 'slow' // a compiled call that suspends
   | 'quickFail' // a compiled call that throws at once
   | 'boom' // a compiled call that suspends, then throws
-  | 'method'; // a compiled async method using `this` and `arguments` (suspends for odd numbers)
+  | 'method' // a compiled async method using `this` and `arguments` (suspends for odd numbers)
+  | 'awaiter' // the awaiter protocol (compiled) or `then` (native): completed on a timer
+  | 'awaiterFail' // the same, completed with an error
+  | 'awaiterReady'; // an awaiter already complete (compiled continues at once; native awaits `then`)
 
 /** A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`. */
 export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr };
@@ -115,7 +118,7 @@ const arbitraries = fc.letrec((tie) => {
       w(1, rec({ k: k('meta'), which: fc.constantFrom('arguments', 'this') })),
       w(12, rec({
         k: k('await'),
-        how: fc.constantFrom<AwaitKind>('value', 'resolved', 'rejected', 'later', 'failLater', 'thenable', 'thenableFail', 'quick', 'slow', 'quickFail', 'boom', 'method'),
+        how: fc.constantFrom<AwaitKind>('value', 'resolved', 'rejected', 'later', 'failLater', 'thenable', 'thenableFail', 'quick', 'slow', 'quickFail', 'boom', 'method', 'awaiter', 'awaiterFail', 'awaiterReady'),
         e: expr,
       })),
       w(3, rec({ k: k('binary'), op: fc.constantFrom('+', '-', '*', '<', '===', '!=='), l: expr, r: expr })),
@@ -199,6 +202,21 @@ const HELPERS: [name: string, source: string][] = [
   ['Box', `class Box { v: any; constructor(v: any) { this.v = v; } }`],
   ['thenable', `const thenable = (v: any) => ({ then(resolve: any) { resolve(v); } });`],
   ['thenableFail', `const thenableFail = (v: any) => ({ then(_: any, reject: any) { reject(oops(v)); } });`],
+  [
+    'awaiter',
+    `const GET_AWAITER = Symbol.for('reawait.getAwaiter');
+/** Awaited through the awaiter protocol when compiled, through \`then\` natively: completes on a timer. */
+const awaiter = (v: any, fail = false, ready = false) => {
+  let done = ready, callback: any = null;
+  const waiting: any[] = [];
+  const result = () => { if (fail) throw oops(v); return v; };
+  if (!ready) setTimeout(() => { done = true; const c = callback; callback = null; c?.(); for (const w of waiting.splice(0)) w(); }, 1);
+  return {
+    [GET_AWAITER]: () => ({ get isCompleted() { return done; }, getResult: result, onCompleted(c: any) { callback = c; } }),
+    then(resolve: any, reject: any) { const settle = () => { try { resolve(result()); } catch (e) { reject(e); } }; if (done) settle(); else waiting.push(settle); },
+  };
+};`,
+  ],
   ['obj', `const obj = { base: 10, async m(v: any) { const f = () => [this.base, arguments.length]; if (typeof v === 'number' && v % 2) await later(0); return [v, ...f()]; } };`],
   ['counted', `const counted = (log: any, n: number) => { let i = 0; return { [Symbol.iterator]() { return { next: () => (i < n ? { value: i++, done: false } : { value: undefined, done: true }), return() { log('closed'); return {}; } }; } }; };`],
   ['als', `import { AsyncLocalStorage } from 'node:async_hooks';\nconst als = new AsyncLocalStorage<number>();`],
@@ -607,6 +625,9 @@ class Renderer {
           case 'quickFail': return `(await quickFail('Q' + ${v}))`;
           case 'boom': return `(await boom('B' + ${v}))`;
           case 'method': return `(await obj.m(${v}))`;
+          case 'awaiter': return `(await awaiter(${v}))`;
+          case 'awaiterFail': return `(await awaiter(${v}, true))`;
+          case 'awaiterReady': return `(await awaiter(${v}, false, true))`;
         }
         break;
       }
@@ -687,6 +708,6 @@ export function render(program: Program): string {
   const first = new Renderer([]);
   first.program(program);
   const main = new Renderer(first.declared).program(program);
-  const uses = (name: string): boolean => new RegExp(`\\b${name}\\b`).test(main) || (name === 'oops' && uses('thenableFail'));
+  const uses = (name: string): boolean => new RegExp(`\\b${name}\\b`).test(main) || (name === 'oops' && (uses('thenableFail') || uses('awaiter')));
   return [...HELPERS.filter(([name]) => uses(name)).map(([, source]) => source), main].join('\n');
 }
