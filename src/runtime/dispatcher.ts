@@ -240,6 +240,13 @@ class Suspension {
       this.resume(error, true);
       return;
     }
+    // A value (not a signal) first: comparing it with the signals directly would make V8 use a
+    // generic comparison on every resumption, once some frame has returned a number.
+    if (typeof returned !== 'object' || returned === null) {
+      this.head = next;
+      this.resume(returned, false);
+      return;
+    }
     if (returned === SUSPENDED && state.tail === k) {
       // k suspended again by itself: it is still the head, and linking it cleared its `next`,
       // the rest of the chain. On an awaiter (the loop of the seed), only the registration is
@@ -474,6 +481,13 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
       k = next;
       continue;
     }
+    if (typeof returned !== 'object' || returned === null) {
+      // A value (tested first: see resumeFromAwaiter).
+      value = returned;
+      isError = false;
+      k = next;
+      continue;
+    }
     if (returned === SUSPENDED) {
       // Frames below k, then k itself, suspended again: re-attach the rest of the chain.
       // Without reuse, k's frame suspended into a new continuation: it resumes the same way.
@@ -549,7 +563,7 @@ function startTask(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown>):
   } catch (error) {
     return Task.fromError(error);
   }
-  if (returned !== SUSPENDED && returned !== ADOPTED) return Task.fromResult(returned);
+  if (typeof returned !== 'object' || returned === null || (returned !== SUSPENDED && returned !== ADOPTED)) return Task.fromResult(returned);
   const suspension = new Suspension();
   if (returned === ADOPTED) {
     const settled = awaitAdopted();
