@@ -409,10 +409,11 @@ class Renderer {
         // A closure created before the let/const it captures (declared after whatever awaits
         // before it), called early (the dead zone's ReferenceError), then after the declaration.
         const f = this.fresh('f');
-        // Each name shadowed this way at most once (BUGS.md 19: of two bindings of a name read in their dead zones, one is renamed).
+        // One binding per name read in its dead zone (BUGS.md 19: of two bindings of a name read in their dead zones, one is renamed).
         const shadowed = s.shadow === null ? undefined : this.pick(ctx.vars.filter((v) => v.shadowable && !this.earlyShadowed.has(v.name)), s.shadow);
-        if (shadowed) this.earlyShadowed.add(shadowed.name);
         const name = shadowed ? shadowed.name : this.fresh('v');
+        // A name read in its dead zone once is not shadowed by another such declaration either.
+        this.earlyShadowed.add(name);
         const inner: Ctx = { ...ctx, vars: ctx.vars.filter((v) => v.name !== name), first: false };
         const deeper = indent + '  ';
         const lines = [`const ${f} = () => ${name};`, ...(s.push ? [`fns.push(${f});`] : [])];
