@@ -453,14 +453,15 @@ class Renderer {
         if (s.head === null) {
           i = this.fresh('i');
           head = `let ${i} = ${init}`;
-          own = [{ name: i, mutable: false, capturable: false, shadowable: true }];
+          // Capturable: closures made in the body keep the iteration's own copy (per-iteration bindings).
+          own = [{ name: i, mutable: false, capturable: true, shadowable: true }];
         } else {
           // A destructuring head: `[i, j = dflt] = [init]` (a loop counter and a loop variable that may change).
           const kind = s.head.kind;
           const names = kind === 'var'
             ? [this.declareVar(ctx, { mutable: false, capturable: false }), this.declareVar(ctx, { mutable: true, capturable: false })]
             : null;
-          const [iv, jv] = names ? names.map((n) => n.v) : [this.fresh('i'), this.fresh('i')].map((name, at) => ({ name, mutable: at === 1, capturable: false, shadowable: true }));
+          const [iv, jv] = names ? names.map((n) => n.v) : [this.fresh('i'), this.fresh('i')].map((name, at) => ({ name, mutable: at === 1, capturable: true, shadowable: true }));
           i = iv!.name;
           // The default does not read the head's own names.
           const d = this.expr(s.head.dflt, { ...ctx, vars: ctx.vars.filter((v) => v.name !== iv!.name && v.name !== jv!.name) });
