@@ -3494,12 +3494,16 @@ describe('for await over a sync iterator (CreateAsyncFromSyncIterator)', () => {
         }
       }`));
 
-  test('a rejected value: the loop throws, the iterator is not closed (as Node 20 does)', () =>
+  test('a rejected value: the loop throws; the iterator is closed first where the engine does so (ES2025, Node 24; not Node 20)', () =>
     same(`
       export async function main(log: any) {
         const iterable = { [Symbol.iterator]() { let i = 0; return { next() { i++; return i === 1 ? { value: later('one'), done: false } : { value: failLater('two'), done: false }; }, return() { log('return'); return {}; } }; } };
         try { for await (const x of iterable) log(x); } catch (e: any) { log('caught', e.message); }
-      }`, { log: ['one', ['caught', 'two']] }));
+        const throwing = { [Symbol.iterator]() { return { next() { return { value: Promise.reject(new Error('three')), done: false }; }, return() { log('return throws'); throw new Error('ignored'); } }; } };
+        try { for await (const x of throwing) log(x); } catch (e: any) { log('caught', e.message); }
+        const last = { [Symbol.iterator]() { return { next() { return { value: Promise.reject(new Error('four')), done: true }; }, return() { log('not called: the result was the last'); return {}; } }; } };
+        try { for await (const x of last) log(x); } catch (e: any) { log('caught', e.message); }
+      }`));
 });
 
 // ------------------------------------------------------------------------------------------

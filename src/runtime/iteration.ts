@@ -143,7 +143,7 @@ export function asyncIterate(iterable: unknown): AsyncIteratorRecord {
  * whatever goes wrong (next() throws, its result is not an object, reading `done` or `value`
  * throws, the value is a promise whose `constructor` getter throws) rejects the promise instead
  * of throwing; the value is awaited with one PromiseResolve (one `constructor` lookup) and no
- * species lookup. Errors do not close the iterator.
+ * species lookup. Errors do not close the iterator (a rejected value may: see syncContinuation).
  */
 export function asyncNext(record: AsyncIteratorRecord): unknown {
   record.done = true;
@@ -160,17 +160,59 @@ export function asyncNext(record: AsyncIteratorRecord): unknown {
   } catch (error) {
     return Promise.reject(error);
   }
-  return syncContinuation(value, done);
+  return syncContinuation(value, done, record.iterator);
 }
 
 /**
  * AsyncFromSyncIteratorContinuation: `await` is PromiseResolve(%Promise%, value) then
- * PerformPromiseThen, so the result settles in the same job as the spec's. (Node 20's V8 does not
- * close the sync iterator when the value rejects, as later editions of the spec do; nor does this.)
+ * PerformPromiseThen, so the result settles in the same job as the spec's. When the value rejects
+ * (and the result is not the last), ES2025 closes the sync iterator first, ignoring what its
+ * `return()` does; Node 24 does so, Node 20 does not: compiled code does what native code does on
+ * the same engine (`closesOnRejection`).
  */
-async function syncContinuation(value: unknown, done: boolean): Promise<IteratorResult<unknown>> {
-  return { value: await value, done } as IteratorResult<unknown>;
+async function syncContinuation(value: unknown, done: boolean, iterator: object): Promise<IteratorResult<unknown>> {
+  try {
+    return { value: await value, done } as IteratorResult<unknown>;
+  } catch (error) {
+    if (!done && closesOnRejection) closeQuietly(iterator);
+    throw error;
+  }
 }
+
+/** IteratorClose with a throw completion: `return()` is called, and whatever it does is ignored. */
+function closeQuietly(iterator: object): void {
+  try {
+    const method = (iterator as { return?: unknown }).return;
+    if (method !== undefined && method !== null) (method as Function).call(iterator);
+  } catch {
+    // The rejection being delivered wins over an error of return().
+  }
+}
+
+/**
+ * Whether this engine's own `for await` closes a sync iterator whose value rejects. Probed once,
+ * with a native loop; until the probe settles (a few microtasks after load) the specification's
+ * behaviour holds.
+ */
+let closesOnRejection = true;
+void (async () => {
+  let closed = false;
+  const iterable = {
+    [Symbol.iterator]: () => ({
+      next: () => ({ value: Promise.reject(new Error('reawait probe')), done: false }),
+      return: () => {
+        closed = true;
+        return { value: undefined, done: true };
+      },
+    }),
+  };
+  try {
+    for await (const item of iterable) void item;
+  } catch {
+    // The probe's own rejection.
+  }
+  closesOnRejection = closed;
+})();
 
 /** Checks an awaited result; true when the iteration is finished. */
 export function asyncDone(record: AsyncIteratorRecord, result: unknown): boolean {
