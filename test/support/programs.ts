@@ -37,7 +37,8 @@ export type AwaitKind =
   | 'method' // a compiled async method using `this` and `arguments` (suspends for odd numbers)
   | 'awaiter' // the awaiter protocol (compiled) or `then` (native): completed on a timer
   | 'awaiterFail' // the same, completed with an error
-  | 'awaiterReady'; // an awaiter already complete (compiled continues at once; native awaits `then`)
+  | 'awaiterReady' // an awaiter already complete (compiled continues at once; native awaits `then`)
+  | 'spin'; // a compiled callee that awaits pending awaiters in a loop, their results unused, then returns
 
 /** A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`. */
 export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr };
@@ -118,7 +119,7 @@ const arbitraries = fc.letrec((tie) => {
       w(1, rec({ k: k('meta'), which: fc.constantFrom('arguments', 'this') })),
       w(12, rec({
         k: k('await'),
-        how: fc.constantFrom<AwaitKind>('value', 'resolved', 'rejected', 'later', 'failLater', 'thenable', 'thenableFail', 'quick', 'slow', 'quickFail', 'boom', 'method', 'awaiter', 'awaiterFail', 'awaiterReady'),
+        how: fc.constantFrom<AwaitKind>('value', 'resolved', 'rejected', 'later', 'failLater', 'thenable', 'thenableFail', 'quick', 'slow', 'quickFail', 'boom', 'method', 'awaiter', 'awaiterFail', 'awaiterReady', 'spin'),
         e: expr,
       })),
       w(3, rec({ k: k('binary'), op: fc.constantFrom('+', '-', '*', '<', '===', '!=='), l: expr, r: expr })),
@@ -217,6 +218,7 @@ const awaiter = (v: any, fail = false, ready = false) => {
   };
 };`,
   ],
+  ['spin', `async function spin(v: any) { for (let i = 0; i < 2; i++) await awaiter(i); return v; }`],
   ['obj', `const obj = { base: 10, async m(v: any) { const f = () => [this.base, arguments.length]; if (typeof v === 'number' && v % 2) await later(0); return [v, ...f()]; } };`],
   ['counted', `const counted = (log: any, n: number) => { let i = 0; return { [Symbol.iterator]() { return { next: () => (i < n ? { value: i++, done: false } : { value: undefined, done: true }), return() { log('closed'); return {}; } }; } }; };`],
   ['als', `import { AsyncLocalStorage } from 'node:async_hooks';\nconst als = new AsyncLocalStorage<number>();`],
@@ -630,6 +632,7 @@ class Renderer {
           case 'awaiter': return `(await awaiter(${v}))`;
           case 'awaiterFail': return `(await awaiter(${v}, true))`;
           case 'awaiterReady': return `(await awaiter(${v}, false, true))`;
+          case 'spin': return `(await spin(${v}))`;
         }
         break;
       }
@@ -710,6 +713,6 @@ export function render(program: Program): string {
   const first = new Renderer([]);
   first.program(program);
   const main = new Renderer(first.declared).program(program);
-  const uses = (name: string): boolean => new RegExp(`\\b${name}\\b`).test(main) || (name === 'oops' && (uses('thenableFail') || uses('awaiter')));
+  const uses = (name: string): boolean => new RegExp(`\\b${name}\\b`).test(main) || (name === 'oops' && (uses('thenableFail') || uses('awaiter'))) || (name === 'awaiter' && uses('spin'));
   return [...HELPERS.filter(([name]) => uses(name)).map(([, source]) => source), main].join('\n');
 }
