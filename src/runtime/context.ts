@@ -14,10 +14,10 @@ export interface ContextHost {
   /** The current context. */
   capture(): CapturedContext;
   /**
-   * Calls `enter(k, resume)` in `context` and returns what it returns. The host may skip the
-   * switch when the current context already is that one.
+   * Calls `enterCaptured(k, resume)` in `context` and returns what it returns. The host may skip
+   * the switch when the current context already is that one.
    */
-  resumeIn(context: CapturedContext, enter: typeof enterCaptured, k: Continuation, resume: (k: Continuation) => unknown): unknown;
+  resumeIn(context: CapturedContext, k: Continuation, resume: (k: Continuation) => unknown): unknown;
 }
 
 let host: ContextHost | null = null;
@@ -71,13 +71,13 @@ export function leaveFromOutside(outer: CapturedContext | undefined): void {
 export function resumeInContext(context: CapturedContext, resume: (k: Continuation) => unknown, k: Continuation): unknown {
   const outer = current;
   try {
-    return host!.resumeIn(context, enterCaptured, k, resume);
+    return host!.resumeIn(context, k, resume);
   } finally {
     current = outer;
   }
 }
 
-/** Module level, not a closure: nothing is allocated per resumption beyond what the host does. */
+/** What a host runs in the captured context. Module level, not a closure: nothing is allocated per resumption beyond what the host does. */
 export function enterCaptured(k: Continuation, resume: (k: Continuation) => unknown): unknown {
   current = k.context;
   return resume(k);

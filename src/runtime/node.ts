@@ -124,11 +124,11 @@ function installAsyncLocalStorage(): void {
   const changeInPlace = snapshotsChangeInPlace(unwrapped(run), originalEnterWith);
   const host: ContextHost = {
     capture,
-    resumeIn(context: CapturedContext, enter: typeof enterCaptured, k: Continuation, resume: (k: Continuation) => unknown): unknown {
+    resumeIn(context: CapturedContext, k: Continuation, resume: (k: Continuation) => unknown): unknown {
       const captured = context as NodeContext;
       if (captured.isCurrent()) return resumeScoped(k, resume);
       // Inside a snapshot that cannot be changed in place, enterWith() is undone by leaving it.
-      return changeInPlace ? captured.snapshot(resumeScoped, k, resume) : captured.snapshot(enter, k, resume);
+      return captured.snapshot(changeInPlace ? resumeScoped : enterCaptured, k, resume);
     },
   };
   setContextHost(host);
