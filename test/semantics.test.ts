@@ -2155,6 +2155,25 @@ describe('the awaiter protocol (compiled only)', () => {
       }`,
     { log: [4], outcome: { returned: 'leaf then caller' } }));
 
+  test('a frame resumed from an awaiter, its result unused, that calls a callee suspending on an awaiter', () =>
+    // The fast path took "the frame suspended again" for "it suspended by itself" and kept the
+    // frame as the head of the chain: the callee's continuation was lost, and the caller resumed
+    // at once with the awaiter's result in place of the callee's value.
+    compiledOnly(`
+      const GET = Symbol.for('reawait.getAwaiter');
+      class Pending { cb: any = null; [GET]() { return this; } get isCompleted() { return false; } getResult() { return 'awaiter result'; } onCompleted(c: any) { this.cb = c; } }
+      async function callee(log: any, m: Pending) { await m; log('callee 1'); await m; log('callee 2'); return 'callee value'; }
+      async function caller(log: any, m: Pending) { await m; log('caller resumed'); const v = await callee(log, m); log('caller got', v); return 'caller value'; }
+      export async function main(log: any) {
+        const m = new Pending();
+        const task: any = caller(log, m);
+        let fired = 0;
+        while (!task.isCompleted && m.cb && fired < 10) { const c = m.cb; m.cb = null; c(); fired++; }
+        log('fired', fired);
+        return task;
+      }`,
+    { log: ['caller resumed', 'callee 1', 'callee 2', ['caller got', 'callee value'], ['fired', 3]], outcome: { returned: 'caller value' } }));
+
   test('a driver loop resuming a compiled loop that awaits awaiters', () =>
     compiledOnly(`
       const GET = Symbol.for('reawait.getAwaiter');

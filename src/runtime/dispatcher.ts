@@ -247,10 +247,10 @@ class Suspension {
       this.resume(returned, false);
       return;
     }
-    if (returned === SUSPENDED && state.tail === k) {
-      // k suspended again by itself: it is still the head, and linking it cleared its `next`,
-      // the rest of the chain. On an awaiter (the loop of the seed), only the registration is
-      // left to do.
+    if (returned === SUSPENDED && state.head === k) {
+      // k suspended again by itself (not through a callee, which would head the chain): it is
+      // still the head, and linking it cleared its `next`, the rest of the chain. On an awaiter
+      // (the loop of the seed), only the registration is left to do.
       if (next !== null) k.next = next;
       if (state.waitKind !== WAIT_AWAITER) {
         if (park(this)) this.resume(this.takeReady(), this.readyIsError);
