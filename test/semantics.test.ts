@@ -95,6 +95,18 @@ describe('blocks and declarations', () => {
         return [a, b, o.q];
       }`, { returns: [2, 3, 4] }));
 
+  bothWays('empty patterns declared before an await, in blocks and loop heads (were emitted as `let ;`)', `
+    export async function main(log: any) {
+      const {} = await WAIT({});
+      await WAIT(0);
+      const [] = [await WAIT(1)];
+      await WAIT(0);
+      { let {} = {}; await WAIT(0); }
+      for (const [] of [[1], [2]]) { await WAIT(0); log('iteration'); }
+      try { const {} = null as any; await WAIT(0); } catch (e: any) { log(e.message); }
+      return 'done';
+    }`, { log: ['iteration', 'iteration', "Cannot destructure 'null' as it is null."], returns: 'done' });
+
   test('shadowing in nested blocks across awaits', () =>
     same(`
       export async function main(log: any) {
@@ -3203,7 +3215,7 @@ describe('found by the fuzzer', () => {
         return a;
       }`, { log: [[1, "Cannot access 'a' before initialization"], [3, "Cannot access 'a' before initialization"]], returns: 1 }));
 
-  test('a destructuring for-of or for await head meeting undefined, null or a non-iterable names .for (seed 2)', { todo: 'see BUGS.md' }, async () => {
+  test('a destructuring for-of or for await head meeting undefined, null or a non-iterable names .for (seed 2)', async () => {
     const heads = [
       'for await (const { p: x0, [key(0)]: x1 = 0 } of [w0, later(0)]) { var w0 = 0; }',
       'for (const { p } of [null]) { await 0; }',
@@ -3218,6 +3230,64 @@ describe('found by the fuzzer', () => {
         }`, { throws: true });
     }
   });
+
+  bothWays('destructuring errors name the value as V8 does: loop heads declared or assigned, lowered or not, lowered declarations, catch parameters', `
+    const msg = (e: any) => (e instanceof Error ? e.message : e);
+    const key = (v: any) => (typeof v === 'number' && v % 2 ? 'p' : 'q');
+    const f = (v: any) => v;
+    export async function main(log: any) {
+      const o: any = {};
+      for (const v of [undefined, null, 1, {}, true, Symbol('s'), 1n, 's'] as any[]) {
+        o.v = v;
+        try { for (const { p } of [v]) { await WAIT(0); } } catch (e) { log(1, msg(e)); }
+        try { for (const { p = 1 } of [v]) { await WAIT(0); } } catch (e) { log(2, msg(e)); }
+        try { for (let { [key(1)]: p, ...r } of [v]) { await WAIT(0); } } catch (e) { log(3, msg(e)); }
+        try { for (const [p] of [v]) { await WAIT(0); } } catch (e) { log(4, msg(e)); }
+        try { for (var [w] of [v]) { await WAIT(0); } } catch (e) { log(5, msg(e)); }
+        try { for (const [p, q = await WAIT(0)] of [v]) {} } catch (e) { log(6, msg(e)); }
+        try { for (const { p, q = await WAIT(0) } of [v]) {} } catch (e) { log(7, msg(e)); }
+        try { for await (const [p] of [v]) {} } catch (e) { log(8, msg(e)); }
+        try { for await (const { p } of [v]) {} } catch (e) { log(9, msg(e)); }
+        let a: any, b: any;
+        try { for ({ p: a } of [v]) { await WAIT(0); } } catch (e) { log(10, msg(e)); }
+        try { for ([a] of [v]) { await WAIT(0); } } catch (e) { log(11, msg(e)); }
+        try { for ([a, b = await WAIT(0)] of [v]) {} } catch (e) { log(12, msg(e)); }
+        try { for ({ p: a, q: b = await WAIT(0) } of [v]) {} } catch (e) { log(13, msg(e)); }
+        try { for await ([a] of [v]) {} } catch (e) { log(14, msg(e)); }
+        try { for await ({ p: a } of [v]) {} } catch (e) { log(15, msg(e)); }
+        try { const x = v; const [q = await WAIT(0)] = x; } catch (e) { log(16, msg(e)); }
+        try { const [q = await WAIT(0)] = await WAIT(v); } catch (e) { log(17, msg(e)); }
+        try { const [q = await WAIT(0)] = f(v); } catch (e) { log(18, msg(e)); }
+        try { const [q = await WAIT(0)] = o.v; } catch (e) { log(19, msg(e)); }
+        try { const { p, q = await WAIT(0) } = o.v; } catch (e) { log(20, msg(e)); }
+        try { [a = await WAIT(0)] = v; } catch (e) { log(21, msg(e)); }
+        try { try { throw v; } catch ([c = await WAIT(0)]) {} } catch (e) { log(22, msg(e)); }
+        try { try { throw v; } catch ({ c = await WAIT(0) }) {} } catch (e) { log(23, msg(e)); }
+        try { try { throw v; } catch ({ c, d = await WAIT(0) }) {} } catch (e) { log(24, msg(e)); }
+      }
+    }`);
+
+  test('destructuring errors of a declaration whose initialiser awaits, or that a resumption passes (BUGS.md 31)', TODO, () =>
+    same(`
+      const msg = (e: any) => (e instanceof Error ? e.message : e);
+      export async function main(log: any) {
+        const x: any = {}, n: any = null;
+        try { const [a] = x; await later(0); } catch (e) { log(1, msg(e)); }
+        try { const [a] = 1 as any; await later(0); } catch (e) { log(2, msg(e)); }
+        try { const { a } = n; await later(0); } catch (e) { log(3, msg(e)); }
+        try { const { a } = await later(null as any); } catch (e) { log(4, msg(e)); }
+        try { const [a] = await later(1 as any); } catch (e) { log(5, msg(e)); }
+        try { let a; ({ a } = await later(null as any)); } catch (e) { log(6, msg(e)); }
+      }`));
+
+  bothWays('a loop head pattern left to the engine reads the iterator method and the for await value once', `
+    export async function main(log: any) {
+      const iterable = { get [Symbol.iterator]() { log('get iterator'); return function* () { yield 1; }; } };
+      for (const [p] of [iterable]) { log(p); await WAIT(0); }
+      const results = { [Symbol.asyncIterator]() { let done = false; return { next: async () => {
+        const result = { done, get value() { log('get value'); return { p: 2 }; } }; done = true; return result; } }; } };
+      for await (const { p } of results) { log(p); await WAIT(0); }
+    }`, { log: ['get iterator', 1, 'get value', 2] });
 
   test('a boxed var declared in a nested block that does not await (seed 2)', () =>
     same(`

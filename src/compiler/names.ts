@@ -5,7 +5,7 @@
 export const RUNTIME_EXPORTS = [
   'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation',
   'awaitValue', 'awaitNonAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'declared', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'notConstructor', 'construct',
-  'iterate', 'enumerate', 'step', 'close', 'closeOnThrow', 'asyncIterate', 'asyncNext', 'asyncDone', 'asyncClose',
+  'iterate', 'iterableOnce', 'enumerate', 'step', 'close', 'closeOnThrow', 'asyncIterate', 'asyncNext', 'asyncDone', 'asyncClose',
 ] as const;
 export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number];
 

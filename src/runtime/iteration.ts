@@ -24,15 +24,46 @@ interface EnumerationRecord {
 
 type Record_ = IteratorRecord | EnumerationRecord;
 
-export function iterate(iterable: unknown): IteratorRecord {
+/**
+ * GetIterator. `notIterable` is V8's message when the value is not iterable, which depends on
+ * where it is: given by the compiler (`.for is not iterable` in a loop head), null for V8's
+ * description of the value (a nested or assigned pattern), or left out (the value alone).
+ */
+export function iterate(iterable: unknown, notIterable?: string | null): IteratorRecord {
+  const iterator = iteratorOf(iterable, notIterable);
+  return { iterator, next: iterator.next, done: false };
+}
+
+function iteratorOf(iterable: unknown, notIterable: string | null | undefined): Iterator<unknown> {
   const method = (iterable as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator];
-  if (typeof method !== 'function') throw new TypeError(`${describe(iterable)} is not iterable`);
+  if (typeof method !== 'function') {
+    throw new TypeError(notIterable ?? (notIterable === null ? `${callSite(iterable)} is not iterable (cannot read property Symbol(Symbol.iterator))` : `${describe(iterable)} is not iterable`));
+  }
   const iterator = method.call(iterable) as Iterator<unknown>;
   if ((typeof iterator !== 'object' || iterator === null) && typeof iterator !== 'function') {
     throw new TypeError('Result of the Symbol.iterator method is not an object');
   }
-  return { iterator, next: iterator.next, done: false };
+  return iterator;
 }
+
+/**
+ * An array pattern of a loop head that the engine destructures: GetIterator runs here, with V8's
+ * message for the source (a temp holds it, which V8 would name), and the engine gets the
+ * iterator through this iterable, used at once and once; nothing is read twice.
+ */
+export function iterableOnce(value: unknown, notIterable: string): Iterable<unknown> {
+  handOver.iterator = iteratorOf(value, notIterable);
+  return handOver;
+}
+
+const handOver = {
+  iterator: undefined as Iterator<unknown> | undefined,
+  [Symbol.iterator](): Iterator<unknown> {
+    const iterator = handOver.iterator!;
+    handOver.iterator = undefined;
+    return iterator;
+  },
+};
 
 /** for-in: the enumerable string keys, own and inherited; a key deleted before its turn is skipped. */
 export function enumerate(object: unknown): EnumerationRecord {
@@ -89,6 +120,13 @@ export function closeOnThrow(record: Record_): void {
   } catch {
     // the original exception wins
   }
+}
+
+/** V8's description of a value in a message that cannot name its expression (BuildDefaultCallSite). */
+function callSite(value: unknown): string {
+  if (typeof value === 'string') return `string "${value}"`;
+  if (value === null || typeof value === 'boolean' || typeof value === 'number') return `${typeof value} ${String(value)}`;
+  return typeof value;
 }
 
 function describe(value: unknown): string {

@@ -583,7 +583,8 @@ class Lowering {
       // Restored on resumption (`$s === 0 ? init : saved`), an anonymous class takes its name explicitly.
       const functionName = init !== null && d.id.type === 'Identifier' && isAnonymousFunction(d.init) ? d.id.name : undefined;
       if (functionName !== undefined && this.awaits(d.init)) init = named(functionName, init!);
-      this.declare(keyword, d.id, init, out, d.init ? calleeText(this.context.text, d.init) : null, functionName);
+      const source = d.init ? (d.id.type === 'ArrayPattern' ? iterableSource(this.context.text, d.init) : calleeText(this.context.text, d.init)) : null;
+      this.declare(keyword, d.id, init, out, source, functionName);
     }
   }
 
@@ -597,6 +598,8 @@ class Lowering {
       this.destructure(target, init, keyword, source, out);
       return;
     }
+    // A loop head's value is in a temp, which V8's messages would name where native names `.for`.
+    if (source === FOR_SOURCE && init !== null) init = this.checkedLoopValue(target, init, source, out);
     const declared: Value[] = [];
     for (const id of identifiersOf(target)) {
       const ref = this.scope.referenceAt.get(id);
@@ -641,7 +644,7 @@ class Lowering {
     const only = init[0];
     const value = init.length === 1 && typeof only === 'object' && only.kind === 'ref' ? init : [read(this.spillChunks(init, out))];
     if (pattern.type === 'ObjectPattern') this.objectPattern(pattern, value, keyword, source, out);
-    else this.arrayPattern(pattern, value, keyword, out);
+    else this.arrayPattern(pattern, value, keyword, source, out);
   }
 
   /** Iterators of the array patterns being lowered, innermost last: a throw closes them all. */
@@ -666,15 +669,34 @@ class Lowering {
     out.push({ kind: 'try', block: items, handlerCopy: null, captureInto: null, onThrow: close, finalizer: null, ...spanOf(items) });
   }
 
-  private objectPattern(pattern: Node, value: Chunk[], keyword: Keyword | null, source: string | null, out: Item[]): void {
-    const global = 'globalThis';
-    // RequireObjectCoercible, with V8's messages (which depend on the first property).
+  /** RequireObjectCoercible of an object pattern's value, with V8's messages (which depend on the first property). */
+  private requireCoercible(pattern: Node, value: Chunk[], source: string | null, out: Item[]): void {
     const first = pattern.properties[0];
     const named = first && first.type === 'Property' && !first.computed ? propertyKeyOf(first.key) : null;
     const destructuring = source !== null && !(named !== null && first.value.type === 'AssignmentPattern');
     const prefix = !destructuring ? 'Cannot read properties of ' : named === null ? `Cannot destructure '${source}' as it is ` : `Cannot destructure property '${named}' of '${source}' as it is `;
     const suffix = destructuring ? '.' : named === null ? '' : ` (reading '${named}')`;
-    this.guard(out, (into) => into.push(exit('throw', ['if (', ...value, ' === null || ', ...value, ` === undefined) throw new ${global}.TypeError(${JSON.stringify(prefix)} + `, ...value, ` + ${JSON.stringify(suffix)});`])));
+    this.guard(out, (into) => into.push(exit('throw', ['if (', ...value, ' === null || ', ...value, ` === undefined) throw new globalThis.TypeError(${JSON.stringify(prefix)} + `, ...value, ` + ${JSON.stringify(suffix)});`])));
+  }
+
+  /**
+   * The value of a loop head's pattern that the engine destructures (a declaration, `source` being
+   * `.for`, or an assignment, null): the checks whose V8 messages name the value are made first.
+   * An object pattern's value is checked for null and undefined; an array pattern's iterator is
+   * got by the runtime and handed to the engine (an assigned one's message describes the value,
+   * as V8's does for the temp).
+   */
+  private checkedLoopValue(pattern: Node, value: Chunk[], source: string | null, out: Item[]): Chunk[] {
+    if (pattern.type === 'ArrayPattern' && source !== null) return [`${this.context.names.runtime('iterableOnce')}(`, ...value, `, ${JSON.stringify(`${source} is not iterable`)})`];
+    if (pattern.type !== 'ObjectPattern') return value;
+    const checked = isRef(value) ? value : [read(this.spillChunks(value, out))];
+    this.requireCoercible(pattern, checked, source, out);
+    return checked;
+  }
+
+  private objectPattern(pattern: Node, value: Chunk[], keyword: Keyword | null, source: string | null, out: Item[]): void {
+    const global = 'globalThis';
+    this.requireCoercible(pattern, value, source, out);
     const keys: Chunk[][] = [];
     for (const property of pattern.properties) {
       if (property.type === 'RestElement') {
@@ -707,10 +729,12 @@ class Lowering {
     }
   }
 
-  private arrayPattern(pattern: Node, value: Chunk[], keyword: Keyword | null, out: Item[]): void {
+  /** `source`: V8's `<source> is not iterable` (see iterableSource); null: V8 describes the value. */
+  private arrayPattern(pattern: Node, value: Chunk[], keyword: Keyword | null, source: string | null, out: Item[]): void {
     const names = this.context.names;
     const iterator = this.temp();
-    this.guard(out, (into) => into.push(code([write(iterator), ` = ${names.runtime('iterate')}(`, ...value, ');'], [iterator])));
+    const notIterable = source === null ? 'null' : JSON.stringify(`${source} is not iterable`);
+    this.guard(out, (into) => into.push(code([write(iterator), ` = ${names.runtime('iterate')}(`, ...value, `, ${notIterable});`], [iterator])));
     this.openIterators.push(iterator);
     // A step after the iterator is done gives undefined without calling `next`.
     const next = (into: Item[]): Chunk[] => {
@@ -983,9 +1007,9 @@ class Lowering {
 
   /** Binds the target of a for-in, for-of or for await loop to the value of one step. */
   private loopTarget(left: Node, value: Chunk[], out: Item[]): void {
-    if (left.type === 'VariableDeclaration') this.declare(left.kind as Keyword, left.declarations[0].id, value, out, '.for');
+    if (left.type === 'VariableDeclaration') this.declare(left.kind as Keyword, left.declarations[0].id, value, out, FOR_SOURCE);
     else if (this.awaits(left)) this.bindTarget(left, value, null, this.assignmentReference(left, null, out), out);
-    else out.push(code(['(', copy(left), ' = ', ...value, ');']));
+    else out.push(code(['(', copy(left), ' = ', ...this.checkedLoopValue(left, value, null, out), ');']));
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
@@ -1070,7 +1094,8 @@ class Lowering {
     if (hasFinally) this.tryDepth++;
     const catchItems: Item[] = [];
     if (handler.param) {
-      this.declare('let', handler.param, [read(caught)], catchItems, '.catch');
+      // V8 names the exception `.catch` when it is null or undefined; it describes a non-iterable one.
+      this.declare('let', handler.param, [read(caught)], catchItems, handler.param.type === 'ArrayPattern' ? null : '.catch');
     }
     catchItems.push(...this.lowerBlock(handler.body));
     if (hasFinally) this.tryDepth--;
@@ -1501,7 +1526,8 @@ class Lowering {
       if (!this.awaits(left)) return ['(', copy(left), ' = ', ...this.expr(node.right, out), ')'];
       // The pattern awaits: lowered into steps; the assignment's value is its source.
       const source = this.spillChunks(this.expr(node.right, out), out);
-      this.destructure(left, [read(source)], null, calleeText(this.context.text, node.right), out);
+      // V8 names the source of an object pattern; it describes a value an array pattern cannot iterate.
+      this.destructure(left, [read(source)], null, left.type === 'ObjectPattern' ? calleeText(this.context.text, node.right) : null, out);
       return [read(source)];
     }
     let target: Chunk[];
@@ -1759,6 +1785,27 @@ function calleeText(text: string, callee: Node): string {
 }
 
 /**
+ * How V8 names a declaration's initialiser that an array pattern finds not iterable
+ * (`<source> is not iterable`); null when V8 describes the value instead (`number 1 is not
+ * iterable (cannot read property Symbol(Symbol.iterator))`): a property, a call of a method.
+ */
+function iterableSource(text: string, init: Node): string | null {
+  switch (init.type) {
+    case 'Identifier':
+    case 'ThisExpression':
+    case 'AwaitExpression':
+      return calleeText(text, init);
+    case 'Literal':
+      return typeof init.value === 'bigint' ? '(intermediate value)' : calleeText(text, init);
+    case 'CallExpression':
+    case 'NewExpression':
+      return init.callee.type === 'Identifier' ? `${init.callee.name} is not a function or its return value` : null;
+    default:
+      return null;
+  }
+}
+
+/**
  * How each binding identifier of a function is declared: a plain `let`/`const`/`var` declarator,
  * a simple parameter, a pattern, a loop head (the loop goes to `heads`), a catch clause, a class
  * or a function declaration (which boxing does not handle yet, see BOXABLE).
@@ -1881,6 +1928,9 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
   visit(root, false);
   return found;
 }
+
+/** How V8 names the value of a for-in/of or for await loop's head in its messages. */
+const FOR_SOURCE = '.for';
 
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
 const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class']);

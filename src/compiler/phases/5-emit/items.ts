@@ -403,7 +403,8 @@ export class ItemEmitter {
     }
     // Patterns: declare the names, destructure only when running, restore otherwise.
     const names = d.declared.map((v) => v.name).join(', ');
-    this.gen(`${d.keyword === 'var' ? 'var' : 'let'} ${names}; `);
+    // An empty pattern (`const {} = x`) declares nothing.
+    if (names !== '') this.gen(`${d.keyword === 'var' ? 'var' : 'let'} ${names}; `);
     if (d.init) {
       this.gen(`if (${this.s} === 0) (`);
       this.chunks(d.target);
