@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Bundles the runtime into dist/reawait.global.js: an IIFE that sets `globalThis.reawait`, for
-// classic scripts compiled with `runtime: 'global'`. Run by `npm run build` after tsc.
+// Bundles the runtime, run by `npm run build` after tsc:
+// - dist/reawait.global.js: an IIFE that sets `globalThis.reawait`, for classic scripts compiled
+//   with `runtime: 'global'`;
+// - dist/runtime.bundle.mjs and dist/runtime.node.bundle.mjs: the package's entry (`reawait`),
+//   one module each. Bundled with the syntax minified, the runtime's constants (flag bits) are
+//   inlined as literals: V8 loads a module binding, even a `const`, from its context at every use,
+//   and imports cost a cell each. About 6% fewer instructions per suspension than the modules
+//   tsc writes (scripts/instructions.mjs).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +23,10 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  minifySyntax: true,
 });
 
-// The runtime as one ES module file: the benchmark loads one copy per compiled variant, so that
-// variants do not share the dispatcher's inline caches.
+// The runtime as one ES module file (the package's `default` condition).
 await build({
   absWorkingDir: root,
   entryPoints: ['src/runtime/index.ts'],
@@ -29,8 +35,10 @@ await build({
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
+  sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  minifySyntax: true,
 });
 
 // The same, as Node loads it (the package's `node` condition: AsyncLocalStorage propagation).
@@ -42,6 +50,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'es2022',
+  sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  minifySyntax: true,
 });

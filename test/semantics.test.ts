@@ -2037,7 +2037,7 @@ describe('compiled functions seen from native code', () => {
 // ------------------------------------------------------------------------------------------
 describe('the runtime from programs: Task, yieldNow, the documented timing', () => {
   const RUNTIME = `
-    const runtime: any = await import(new URL('../../dist/runtime/index.js', import.meta.url).href);
+    const runtime: any = await import(new URL('../../dist/runtime.node.bundle.mjs', import.meta.url).href);
     const { Task, yieldNow } = runtime;`;
 
   test('yieldNow suspends like native await undefined; Task.fromResult is awaited like a value', () =>

@@ -20,7 +20,7 @@ export interface HookData {
 }
 
 /** The runtime that compiled code imports (as Node loads it: with AsyncLocalStorage propagation): absolute, so it resolves from any project. */
-export const runtimeURL: string = new URL('../runtime/node.js', import.meta.url).href;
+export const runtimeURL: string = new URL('../runtime.node.bundle.mjs', import.meta.url).href;
 /** reawait's own build output (dist/): never compiled. */
 const ownDistURL: string = new URL('../', import.meta.url).href;
 

@@ -4,6 +4,11 @@
 
 import type { CapturedContext } from './context.js';
 
+/** What `state.waitOn` holds. Declared first: the bundler inlines them only then (scripts/bundle-global.mjs). */
+export const WAIT_NONE = 0;
+export const WAIT_THENABLE = 1;
+export const WAIT_AWAITER = 2;
+
 /**
  * Header of every continuation. Each compiled function's continuation class extends this one and
  * adds its slots `s1..sN`, so the header is at the same offsets in all of them.
@@ -67,10 +72,6 @@ export interface Awaitable<T = unknown> {
   [GET_AWAITER](): Awaiter<T>;
 }
 
-/** What `state.waitOn` holds. */
-export const WAIT_NONE = 0;
-export const WAIT_THENABLE = 1;
-export const WAIT_AWAITER = 2;
 export type WaitKind = typeof WAIT_NONE | typeof WAIT_THENABLE | typeof WAIT_AWAITER;
 
 /**

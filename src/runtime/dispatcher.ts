@@ -107,8 +107,7 @@ function waitOnAwaiter(awaiter: Awaiter): Signal {
  * so far. One call records the wait and links the frame.
  */
 export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
-  k.next = null;
-  if (contextInUse) k.context = captureContext();
+  if (contextInUse === true) k.context = captureContext();
   // Only what changed is stored (see handOver).
   if (state.head !== k) state.head = k;
   if (state.tail !== k) state.tail = k;
@@ -155,10 +154,13 @@ function awaitAdopted(): unknown {
   return beginLeafWait(value, then, WAIT_THENABLE);
 }
 
-/** Links the suspending frame's continuation behind the chain built so far. */
+/**
+ * Links the suspending frame's continuation behind the chain built so far. The tail's `next` is
+ * left as it was: whoever takes the chain from `state` sets it (the face: null; the dispatcher:
+ * the rest of the chain it resumed), so a frame that suspends again on its own keeps its link.
+ */
 export function suspend(k: Continuation): Signal {
-  k.next = null;
-  if (contextInUse) k.context = captureContext();
+  if (contextInUse === true) k.context = captureContext();
   const tail = state.tail;
   if (tail === null) state.head = k;
   else tail.next = k;
@@ -176,7 +178,11 @@ export function ret(value: unknown): unknown {
   return ADOPTED;
 }
 
-/** A task whose chain of continuations is suspended, and what it waits on. */
+/**
+ * A task whose chain of continuations is suspended, and what it waits on. Its flags (and
+ * `contextInUse`) are tested with `=== true`: V8 compiles `if (flag)` on a field into a full
+ * ToBoolean (strings, numbers, undetectables...), `=== true` into one comparison.
+ */
 class Suspension {
   readonly task: Task<unknown> = new Task();
   head: Continuation | null = null;
@@ -197,7 +203,7 @@ class Suspension {
    * outside code, whose async context the dispatcher does not know (context.ts).
    */
   wakeFromAwaiter(): void {
-    if (!contextInUse) {
+    if (contextInUse !== true) {
       this.resumeFromAwaiter();
       return;
     }
@@ -210,7 +216,7 @@ class Suspension {
   }
 
   private resumeFromAwaiter(): void {
-    if (!this.waiting) {
+    if (this.waiting !== true) {
       throw new Error('reawait: an awaiter called its completion callback when nothing was waiting on it');
     }
     const completed = this.waitOn as Awaiter;
@@ -223,7 +229,7 @@ class Suspension {
       return;
     }
     const k = this.head!;
-    if (this.registering || (k.flags & SLOT_FLAGS_MASK) !== 0) {
+    if (this.registering === true || (k.flags & SLOT_FLAGS_MASK) !== 0) {
       this.resume(value, false);
       return;
     }
@@ -249,9 +255,8 @@ class Suspension {
     }
     if (returned === SUSPENDED && state.head === k) {
       // k suspended again by itself (not through a callee, which would head the chain): it is
-      // still the head, and linking it cleared its `next`, the rest of the chain. On an awaiter
-      // (the loop of the seed), only the registration is left to do.
-      if (next !== null) k.next = next;
+      // still the head, its `next` still the rest of the chain. On an awaiter (the loop of the
+      // seed), only the registration is left to do.
       if (state.waitKind !== WAIT_AWAITER) {
         if (park(this)) this.resume(this.takeReady(), this.readyIsError);
         return;
@@ -267,7 +272,7 @@ class Suspension {
         this.wake(error, true);
       }
       this.registering = false;
-      if (this.ready) {
+      if (this.ready === true) {
         this.ready = false;
         this.resume(this.takeReady(), this.readyIsError);
       }
@@ -308,14 +313,14 @@ class Suspension {
   }
 
   wake(value: unknown, isError: boolean): void {
-    if (!this.waiting) return;
+    if (this.waiting !== true) return;
     this.waiting = false;
     this.waitOn = undefined;
     this.resume(value, isError);
   }
 
   private resume(value: unknown, isError: boolean): void {
-    if (this.registering) {
+    if (this.registering === true) {
       this.ready = true;
       this.readyValue = value;
       this.readyIsError = isError;
@@ -376,7 +381,7 @@ function parkOnAwaiter(suspension: Suspension, awaiter: Awaiter): boolean {
 
 function endRegistration(suspension: Suspension): boolean {
   suspension.registering = false;
-  if (!suspension.ready) return false;
+  if (suspension.ready !== true) return false;
   suspension.ready = false;
   return true;
 }

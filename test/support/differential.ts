@@ -13,7 +13,7 @@ import { transform, type TransformOptions } from '../../src/compiler/index.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const workDir = join(root, '.tmp', 'differential');
 /** The runtime as Node loads it (the package's `node` condition: with AsyncLocalStorage propagation). */
-const runtimeUrl = pathToFileURL(join(root, 'dist', 'runtime', 'node.js')).href;
+const runtimeUrl = pathToFileURL(join(root, 'dist', 'runtime.node.bundle.mjs')).href;
 let counter = 0;
 
 export interface Observation {
