@@ -3196,7 +3196,7 @@ describe('found by the fuzzer', () => {
         return a;
       }`, { log: [[1, "Cannot access 'a' before initialization"], [2, 0]], returns: 1 }));
 
-  test('two shadowing bindings of one name read in their dead zones (seed 1)', { todo: 'see BUGS.md' }, () =>
+  test('two shadowing bindings of one name read in their dead zones (seed 1)', () =>
     same(`
       const msg = (e: any) => (e instanceof Error ? e.message : e);
       export async function main(log: any) {
@@ -3214,6 +3214,57 @@ describe('found by the fuzzer', () => {
         await 0;
         return a;
       }`, { log: [[1, "Cannot access 'a' before initialization"], [3, "Cannot access 'a' before initialization"]], returns: 1 }));
+
+  bothWays('shadowing bindings of one name in blocks apart, read in their dead zones, live across awaits, with the shadowed one live too', `
+    const msg = (e: any) => (e instanceof Error ? e.message : e);
+    export async function main(log: any) {
+      let a: any = 1;
+      const fns: any[] = [];
+      for (let i = 0; i < 2; i++) {
+        {
+          const f0 = () => a;
+          fns.push(f0);
+          try { log(0, f0()); } catch (e0) { log(1, msg(e0)); }
+          log('outer', await WAIT(i));
+          let a = await WAIT('first ' + i);
+          log(2, f0(), await WAIT(a));
+        }
+        a = await WAIT(a + 1);
+        {
+          const f1 = () => a;
+          try { log(3, f1()); } catch (e1) { log(4, msg(e1)); }
+          label: { let a = 'second'; log(5, f1(), await WAIT(a)); }
+        }
+        {
+          try { log(6, a); } catch (e1) { log(7, msg(e1)); }
+          let a = 'third';
+          fns.push(() => a);
+          await WAIT(0);
+          a += '!';
+        }
+      }
+      log(fns.map((f) => f()));
+      return a;
+    }`, { returns: 3 });
+
+  test('shadowing bindings of one name read in their dead zones, one block inside the other (BUGS.md 19)', TODO, () =>
+    same(`
+      const msg = (e: any) => (e instanceof Error ? e.message : e);
+      export async function main(log: any) {
+        let a: any = 1;
+        {
+          const f0 = () => a;
+          try { log(0, f0()); } catch (e0) { log(1, msg(e0)); }
+          let a = 0;
+          {
+            const f1 = () => a;
+            try { log(2, f1()); } catch (e1) { log(3, msg(e1)); }
+            let a = await later(5);
+            log(a);
+          }
+        }
+        return a;
+      }`, { log: [[1, "Cannot access 'a' before initialization"], [3, "Cannot access 'a' before initialization"], 5], returns: 1 }));
 
   test('a destructuring for-of or for await head meeting undefined, null or a non-iterable names .for (seed 2)', async () => {
     const heads = [

@@ -255,13 +255,13 @@ interface Ctx {
   args: boolean;
   /** A `var` is main's (hoisted); false in the body of an async arrow, where `var` becomes `let`. */
   fnVars: boolean;
+  /** The names read in their dead zone by the enclosing `tdz` blocks. */
+  earlyNames: readonly string[];
 }
 
 class Renderer {
   private names = { v: 0, w: 0, i: 0, x: 0, e: 0, L: 0, g: 0, d: 0, p: 0, f: 0, K: 0 };
   private tag = 0;
-  /** The names shadowed by a `tdz` declaration. */
-  private readonly earlyShadowed = new Set<string>();
   /** How many statement lists the statement being rendered is in (1: main's own). */
   private nesting = 0;
   /** The `var` variables declared so far (the first rendering's become the second's `hoisted`). */
@@ -305,6 +305,7 @@ class Renderer {
       first: false,
       args: true,
       fnVars: true,
+      earlyNames: [],
     };
     // Not shadowing at the top (`a` and `b` are declared in the same block when there is no try).
     const statements = this.block(body, ctx, '    ', false);
@@ -411,12 +412,11 @@ class Renderer {
         // A closure created before the let/const it captures (declared after whatever awaits
         // before it), called early (the dead zone's ReferenceError), then after the declaration.
         const f = this.fresh('f');
-        // One binding per name read in its dead zone (BUGS.md 19: of two bindings of a name read in their dead zones, one is renamed).
-        const shadowed = s.shadow === null ? undefined : this.pick(ctx.vars.filter((v) => v.shadowable && !this.earlyShadowed.has(v.name)), s.shadow);
+        // Not a name that an enclosing such block reads in its dead zone (BUGS.md 19: of two bindings
+        // of a name read in their dead zones, one inside the other's block, one is renamed).
+        const shadowed = s.shadow === null ? undefined : this.pick(ctx.vars.filter((v) => v.shadowable && !ctx.earlyNames.includes(v.name)), s.shadow);
         const name = shadowed ? shadowed.name : this.fresh('v');
-        // A name read in its dead zone once is not shadowed by another such declaration either.
-        this.earlyShadowed.add(name);
-        const inner: Ctx = { ...ctx, vars: ctx.vars.filter((v) => v.name !== name), first: false };
+        const inner: Ctx = { ...ctx, vars: ctx.vars.filter((v) => v.name !== name), first: false, earlyNames: [...ctx.earlyNames, name] };
         const deeper = indent + '  ';
         const lines = [`const ${f} = () => ${name};`, ...(s.push ? [`fns.push(${f});`] : [])];
         this.nesting++;

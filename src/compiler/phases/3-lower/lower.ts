@@ -138,11 +138,15 @@ class Lowering {
       const declaration = b.refs.find((r) => r.write && !r.nested);
       return blockScoped(b) && declaration !== undefined && b.refs.some((r) => r.node.start < declaration.node.start);
     };
+    // Several such bindings all keep the name when each is in a block of its own, none inside
+    // another: no code in one block saves or restores the other's value, which is dead there.
+    const apart = (bs: Binding[]): boolean =>
+      bs.every((b) => b.scope.type === 'BlockStatement' && bs.every((c) => c === b || c.scope.end <= b.scope.start || b.scope.end <= c.scope.start));
     for (const group of byName.values()) {
       if (group.length < 2) continue;
       const early = group.filter(earlyRead);
-      const keeper = early.length === 1 && blockScoped(group[0]!) && !earlyRead(group[0]!) ? early[0]! : group[0]!;
-      for (const binding of group) if (binding !== keeper) this.rename(binding, shorthand);
+      const keepers = blockScoped(group[0]!) && !earlyRead(group[0]!) && (early.length === 1 || (early.length > 1 && apart(early))) ? early : [group[0]!];
+      for (const binding of group) if (!keepers.includes(binding)) this.rename(binding, shorthand);
     }
   }
 
