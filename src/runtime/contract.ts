@@ -32,26 +32,24 @@ export class Continuation {
   }
 }
 
-/** What a fast entry returns when it has not produced its value yet: one of two singletons. */
-export class Signal {
-  private readonly kind: string;
-  constructor(kind: string) {
-    this.kind = kind;
-  }
-  toString(): string {
-    return `[reawait ${this.kind}]`;
-  }
-}
+/**
+ * What a fast entry returns when it has not produced its value yet: one of two symbols, private
+ * to the runtime. Symbols rather than objects: `typeof result === "symbol"` tells almost every
+ * value from a signal with one map comparison (an object test is a range check, an undetectable
+ * test and a null test), and only symbols then reach the identity comparisons, whose inline
+ * caches stay specialised. 16 of the seed loop's 336 instructions per suspension.
+ */
+export type Signal = typeof SUSPENDED | typeof ADOPTED;
 
 /** The frame suspended; the chain built so far is in `state.head` .. `state.tail`. */
-export const SUSPENDED: Signal = new Signal('suspended');
+export const SUSPENDED: unique symbol = Symbol('reawait.suspended');
 
 /**
  * The frame returned a thenable (`return promise`), left in `state.adopted`: its caller must
  * await it. A marker rather than a wrapper object, so that a call site tells both signals from
  * a value with two identity comparisons.
  */
-export const ADOPTED: Signal = new Signal('adopted');
+export const ADOPTED: unique symbol = Symbol('reawait.adopted');
 
 /** Marks an empty exception slot (`throw undefined` is legal, so undefined cannot). */
 export const NO_EXCEPTION: object = Object.freeze({ toString: () => '[reawait no exception]' });

@@ -248,7 +248,7 @@ class Suspension {
     }
     // A value (not a signal) first: comparing it with the signals directly would make V8 use a
     // generic comparison on every resumption, once some frame has returned a number.
-    if (typeof returned !== 'object' || returned === null) {
+    if (typeof returned !== 'symbol') {
       this.head = next;
       this.resume(returned, false);
       return;
@@ -486,7 +486,7 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
       k = next;
       continue;
     }
-    if (typeof returned !== 'object' || returned === null) {
+    if (typeof returned !== 'symbol') {
       // A value (tested first: see resumeFromAwaiter).
       value = returned;
       isError = false;
@@ -568,7 +568,7 @@ function startTask(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown>):
   } catch (error) {
     return Task.fromError(error);
   }
-  if (typeof returned !== 'object' || returned === null || (returned !== SUSPENDED && returned !== ADOPTED)) return Task.fromResult(returned);
+  if (typeof returned !== 'symbol' || (returned !== SUSPENDED && returned !== ADOPTED)) return Task.fromResult(returned);
   const suspension = new Suspension();
   if (returned === ADOPTED) {
     const settled = awaitAdopted();

@@ -12,7 +12,7 @@ export {
   FAST,
   GET_AWAITER,
   NO_EXCEPTION,
-  Signal,
+  type Signal,
   SUSPENDED,
   state,
 } from './contract.js';
