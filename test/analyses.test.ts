@@ -156,7 +156,7 @@ function analyze(source: string): Report {
   const fn = firstAsyncFunction(program);
   const scope = analyzeScope(fn);
   const names = new Names(parsed.text);
-  const lowered = lowerFunction(fn, scope, { text: parsed.text, names, continueAsBreak: new Map() });
+  const lowered = lowerFunction(fn, scope, { text: parsed.text, names, continueAsBreak: new Map(), strict: true });
   const jumps = findJumps(fn);
   assert.ok(lowered.states.length > 0, 'the function has no suspension point');
 

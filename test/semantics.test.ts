@@ -2789,6 +2789,67 @@ describe('destructuring declarations in the head of a for loop that awaits', () 
 });
 
 // ------------------------------------------------------------------------------------------
+describe('destructuring declarations in the head of a for loop whose body awaits', () => {
+  bothWays('const patterns: the loop stays as written, each iteration and closure sees the same values', `
+      export async function main(log: any) {
+        const fns: (() => unknown)[] = [];
+        let total = 0;
+        for (const [a, { b = 3 }] = [1, {} as any], n = a + b; total < n; ) { fns.push(() => [a, b, n]); total += await WAIT(a); }
+        for (const { x, y: [z] } = { x: 'x', y: 'z' }; fns.length < 6; ) { fns.push(() => x + z); log(x, z, await WAIT(fns.length)); }
+        return [total, fns.map((f) => f())];
+      }`, { log: [['x', 'z', 5], ['x', 'z', 6]], returns: [4, [[1, 3, 4], [1, 3, 4], [1, 3, 4], [1, 3, 4], 'xz', 'xz']] });
+
+  bothWays('a let pattern whose default reads an earlier name of it: a binding per iteration, closures keep theirs', `
+      export async function main(log: any) {
+        const fns: (() => unknown)[] = [];
+        for (let [i, j = i * 10] = [1]; i < 4; i++) { fns.push(() => [i, j]); log(i, j, await WAIT(i)); j += 1; }
+        return fns.map((f) => f());
+      }`, { log: [[1, 10, 1], [2, 11, 2], [3, 12, 3]], returns: [[1, 11], [2, 12], [3, 13]] });
+
+  for (const [name, loop] of [
+    ['a default reads a later name of the pattern: ReferenceError', 'for (let [a = b, b] = [undefined, 1]; ; ) { log(await WAIT(a)); break; }'],
+    ['a default of a const pattern reads a later name: ReferenceError', 'for (const { p = q, q } = {} as any; ; ) { log(await WAIT(p)); break; }'],
+    ['a closure of an earlier declarator reads the pattern in its initialiser: ReferenceError', 'for (let f = () => z, [z] = [f()]; ; ) { log(await WAIT(z)); break; }'],
+    ['a name of a const pattern assigned after an await: TypeError', 'for (const [c, d] = [1, 2]; ; ) { log(c, d, await WAIT(c)); (c as any) = 3; }'],
+    ['a const beside a pattern assigned after an await: TypeError', 'for (const [e] = [1], n = 0; ; ) { log(e, await WAIT(n)); (n as any) = 1; }'],
+  ] as const) {
+    bothWays(`destructuring in the head of a for loop whose body awaits: ${name}`, `
+      export async function main(log: any) {
+        ${loop}
+      }`, { throws: true });
+  }
+});
+
+// ------------------------------------------------------------------------------------------
+describe('let and const patterns that a resumption passes: dead zones and constant names', () => {
+  bothWays('names initialised in order, read in their dead zone by the pattern or a closure, assigned when constant', `
+    export async function main(log: any) {
+      const [m, n = m + 1] = [1];
+      await WAIT(0);
+      log(m, n);
+      try { let [a = b, b] = [undefined, 1]; await WAIT(0); log('never', a, b); } catch (e: any) { log(e.name, e.message); }
+      try { const read = () => x; const [x] = [read()]; await WAIT(0); log('never', x); } catch (e: any) { log(e.name, e.message); }
+      try { function hoisted() { return y; } const { y = hoisted() } = {} as any; await WAIT(0); log('never', y); } catch (e: any) { log(e.name, e.message); }
+      try { const { c, d: [k] } = { c: 1, d: [2] }; await WAIT(0); log(c, k); (k as any) = 3; log('never'); } catch (e: any) { log(e.name, e.message); }
+      let [f, g] = [1, 2];
+      const swap = () => { [f, g] = [g, f]; };
+      await WAIT(0);
+      swap();
+      return [f, g];
+    }`, {
+    log: [
+      [1, 2],
+      ['ReferenceError', "Cannot access 'b' before initialization"],
+      ['ReferenceError', "Cannot access 'x' before initialization"],
+      ['ReferenceError', "Cannot access 'y' before initialization"],
+      [1, 2],
+      ['TypeError', 'Assignment to constant variable.'],
+    ],
+    returns: [2, 1],
+  });
+});
+
+// ------------------------------------------------------------------------------------------
 describe('tagged templates with awaits', () => {
   test('the tag and its receiver are read first; the template object is one per site', () =>
     same(`
@@ -3696,6 +3757,161 @@ describe('closures over var, catch parameters and destructured variables that ch
       p = await WAIT(7);
       return getP();
     }`, { log: ['e2', 2, [1, 2, 5, null]], returns: [7, 5] });
+});
+
+// ------------------------------------------------------------------------------------------
+describe('closures over vars of loop heads without awaits and over reassigned function declarations', () => {
+  bothWays('a var declared in the head of a for, for-in or for-of loop that does not await, captured and changed after an await', `
+    export async function main(log: any) {
+      const get = () => [i, k, x, j];
+      await WAIT(0);
+      for (var i = 0; i < 3; i++) {}
+      log(get());
+      for (var k in { a: 1, b: 2 }) log('k', k);
+      for (var x of [1, 2, 3]) if (x === 2) break;
+      log(get());
+      outer: for (var j = 0; j < 2; j++) for (var q of [1]) { continue outer; }
+      log(get(), q);
+      i = await WAIT(10);
+      log(get());
+      const fns: (() => unknown)[] = [];
+      for (var m = 0; m < 3; m++) fns.push(() => m);
+      await WAIT(0);
+      for (var [y, z] = [1, 2]; y < 3; y++) fns.push(() => [y, z]);
+      for (var { w } of [{ w: 1 }, { w: 2 }]);
+      await WAIT(0);
+      log(fns.map((f) => f()), (() => w)());
+      w = 5;
+      return [get(), y, z, (() => w)()];
+    }`, {
+    log: [[3, undefined, undefined, undefined], ['k', 'a'], ['k', 'b'], [3, 'b', 2, undefined], [[3, 'b', 2, 2], 1], [10, 'b', 2, 2], [[3, 3, 3, [3, 2], [3, 2]], 2]],
+    returns: [[10, 'b', 2, 2], 3, 2, 5],
+  });
+
+  bothWays('a function declaration reassigned after an await: at the top of the function, in a block, per loop iteration, in a switch', `
+    export async function main(log: any) {
+      function g() { return 'g1'; }
+      const call = () => g();
+      log(call());
+      await WAIT(0);
+      g = () => 'g2';
+      log(call(), g(), g.name);
+      const fns: (() => unknown)[] = [];
+      for (let i = 0; i < 3; i++) {
+        function inner() { return i; }
+        fns.push(() => inner());
+        await WAIT(i);
+        if (i === 1) inner = () => 'replaced';
+      }
+      log(fns.map((f) => f()));
+      {
+        function b() { return 'b1'; }
+        const read = () => b;
+        await WAIT(0);
+        b = function () { return 'b2'; };
+        log(read()(), b.name, read() === b);
+      }
+      for (const key of [0, 1, 2]) {
+        switch (key) {
+          case 0:
+            function s() { return 'case'; }
+            const callS = () => s();
+            log(callS());
+            await WAIT(0);
+            s = () => 'changed';
+            log(callS());
+          case 1:
+            log('fall through', s());
+            await WAIT(0);
+            break;
+          default:
+            log(typeof s, s.name);
+        }
+      }
+      return g.name;
+    }`, {
+    log: ['g1', ['g2', 'g2', 'g'], [0, 'replaced', 2], ['b2', 'b', true], 'case', 'changed', ['fall through', 'changed'], ['fall through', 'case'], ['function', 's']],
+    returns: 'g',
+  });
+
+  bothWays('function declarations after an await: recursion, a closure created before, one reassigning itself, an async one', `
+    export async function main(log: any) {
+      const early = () => late();
+      log(early());
+      await WAIT(0);
+      function late() { return 'late'; }
+      function count(n: number): number { return n ? count(n - 1) + 1 : 0; }
+      log(count(3));
+      const self = () => once;
+      function once() { (once as any) = 'used'; return self(); }
+      await WAIT(0);
+      log(once(), self());
+      async function task() { await WAIT(0); return 'task'; }
+      const callTask = () => task();
+      log(await callTask());
+      task = async () => 'task2';
+      await WAIT(0);
+      log(await callTask(), task.name);
+    }`, { log: ['late', 3, ['used', 'used'], 'task', ['task2', 'task']] });
+
+  test('a function declaration that is also a var or a parameter, reassigned after an await', () =>
+    same(`
+      async function param(h, k) {
+        const call = () => h();
+        function h() { return 'declared'; }
+        await later(0);
+        const before = call();
+        h = () => k;
+        await later(0);
+        return [before, call(), h.name];
+      }
+      export async function main(log) {
+        const read = () => [typeof g, g === first];
+        var g;
+        const first = g;
+        log(read());
+        function g() { return 1; }
+        await later(0);
+        var g = 5;
+        log(read());
+        await later(0);
+        g = () => 2;
+        log(read(), g.name);
+        return param(() => 'p', 'q');
+      }`, { filename: 'program.js', log: [['function', true], ['number', false], [['function', false], 'g']], returns: ['declared', 'q', 'h'] }));
+
+  test('sloppy mode: a function declaration of the function body reassigned after an await', () =>
+    sameSloppy(`
+      async function main(log) {
+        function g() { return 'g1'; }
+        const call = () => g();
+        await later(0);
+        g = function () { return 'g2'; };
+        log(call(), g.name);
+      }`, { log: [['g2', 'g']] }));
+
+  bothWays('anonymous functions and classes assigned to boxed variables take their names', `
+    export async function main(log: any) {
+      let x: any = 1;
+      const readX = () => x;
+      await WAIT(0);
+      x = () => 1;
+      log(readX().name);
+      x = class {};
+      log(readX().name);
+      let y: any;
+      const readY = () => y;
+      await WAIT(0);
+      y ??= function () {};
+      log(readY().name);
+      var z: any;
+      const readZ = () => z;
+      [z = () => 0] = [];
+      await WAIT(0);
+      log(readZ().name);
+      ({ z = class {} } = {} as any);
+      return readZ().name;
+    }`, { log: ['x', 'x', 'y', 'z'], returns: 'z' });
 });
 
 // ------------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ function compileParsed(source: ParsedSource, program: Node, options: CompileOpti
       });
       continue;
     }
-    const lowered = lowerFunction(target.fn, scope, { text, names, continueAsBreak: context.continueAsBreak });
+    const lowered = lowerFunction(target.fn, scope, { text, names, continueAsBreak: context.continueAsBreak, strict: target.strict });
     const jumps = findJumps(target.fn);
     const layout = lowered.states.length > 0 ? analyzeLayout(lowered, scope, jumps) : null;
     const plan: FunctionPlan = { fn: target.fn, parent: target.parent, scope, lowered, jumps, layout, reuse: options.reuseContinuations, topLevel: target.topLevel, home: target.home, grandparent: target.grandparent, strict: target.strict };

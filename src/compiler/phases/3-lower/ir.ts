@@ -215,6 +215,11 @@ export interface LoweredFunction {
   readonly initialisedAt: ReadonlyMap<Binding, number>;
   /** Variables kept in a box `{ v }`: every use reads the box (see lower.ts, checkSupported). */
   readonly boxed: ReadonlySet<Binding>;
+  /**
+   * Anonymous functions and classes assigned to a boxed variable, with its name: `x = () => {}`
+   * becomes `x.v = ...`, which names nothing, so they are printed as `named` values.
+   */
+  readonly namedValues: ReadonlyMap<Node, string>;
   /** The continuation records `this` and the dispatcher resumes with it (methods using `super`). */
   readonly resumesWithThis: boolean;
   /**

@@ -36,6 +36,8 @@ export interface LowerContext {
   readonly names: Names;
   /** Registers `continue` statements to emit as `break label` (do-while with an awaiting test). */
   readonly continueAsBreak: Map<Node, string>;
+  /** The function is strict code (a module, a class, "use strict"). */
+  readonly strict: boolean;
 }
 
 const copy = (node: Node): Chunk => ({ kind: 'copy', start: node.start, end: node.end });
@@ -120,6 +122,10 @@ class Lowering {
   private readonly boxedOnEntry = new Map<Binding, string>();
   /** Boxed `let` variables of a `for` head: each iteration gets a box of its own (see forLoop). */
   private readonly perIteration = new Set<Binding>();
+  /** Boxed `var` variables that a function declaration of the function body declares too. */
+  private readonly functionVars = new Set<Binding>();
+  /** `let`/`const` patterns lowered into steps although they do not await (see findSteppedPatterns). */
+  private readonly stepped = new Set<Node>();
   private readonly renames = new Map<Node, string>();
 
   /**
@@ -216,6 +222,7 @@ class Lowering {
     if (stateful) {
       this.checkSupported();
       this.lowerDeclarationsOfBoxedVars();
+      this.findSteppedPatterns();
     }
     const body: Item[] = [];
     // Parameters bound in the body, after the boxes (a default may read an earlier parameter's box).
@@ -267,11 +274,11 @@ class Lowering {
       // A boxed `var` is boxed on entry: closures created before its declarations share it too.
       if (binding.kind !== 'var') continue;
       const value = this.valueOf(binding);
-      body.push(code(['var ', write(value), ' = { v: undefined };'], [value]));
+      body.push(code(['var ', write(value), ' = { v: ', this.functionVars.has(binding) ? read(value) : 'undefined', ' };'], [value]));
     }
     body.push(...bound);
     if (fn.body.type === 'BlockStatement') {
-      body.push(...this.boxesOnEntry(fn.body.body));
+      body.push(...this.boxesOnEntry(fn.body.body), ...this.functionBoxes(fn.body.body));
       this.lowerList(fn.body.body, body);
     } else if (this.awaits(fn.body)) {
       const value = this.expr(fn.body, body);
@@ -298,6 +305,7 @@ class Lowering {
       completionJumps: this.completionJumps,
       clauseBindings: this.clauseBindings,
       boxed: this.boxed,
+      namedValues: this.namedValues(),
       initialisedAt: this.initialisedAt(),
       // `super` needs the real receiver when the method resumes (see Continuation.self).
       resumesWithThis: stateful && !this.isArrow && this.scope.superNodes.length > 0,
@@ -322,7 +330,35 @@ class Lowering {
     visit(this.fn.body);
   }
 
-  /** What this version refuses, with the construct named (issue 3 of the roadmap adds them). */
+  /**
+   * A `let`/`const` pattern that a resumption may pass is declared name by name, and its names
+   * are destructured into once declared (items.ts: restoringDeclaration, patternInit). That is
+   * wrong when a name can be touched before the pattern completes (inside its own declarator,
+   * or by a closure created before its end: natively a dead-zone ReferenceError) or when a
+   * `const` name is assigned (natively a TypeError): such a pattern is lowered into steps, each
+   * name declared alone with its own keyword, in order.
+   */
+  private findSteppedPatterns(): void {
+    const createdAt = closureCreation(this.fn);
+    const visit = (node: Node): void => {
+      if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
+      if (node.type === 'VariableDeclaration' && node.kind !== 'var') {
+        for (const d of node.declarations) {
+          if (d.id.type === 'Identifier') continue;
+          const ids = identifiersOf(d.id);
+          const bindings = ids.map((id) => this.scope.referenceAt.get(id)?.binding).filter((b) => b !== undefined);
+          // Never passed by a resumption: the declaration stays as written.
+          if (!bindings.some((b) => b.scope === this.fn || this.awaiting.has(b.scope))) continue;
+          const early = (r: { node: Node; nested: boolean }): boolean =>
+            (!ids.includes(r.node) && r.node.start >= d.start && r.node.end <= d.end) || (r.nested && (createdAt.get(r.node) ?? r.node.start) < d.end);
+          if (bindings.some((b) => (node.kind === 'const' && b.reassigned) || b.refs.some(early))) this.stepped.add(d.id);
+        }
+      }
+      for (const child of childrenOf(node)) visit(child);
+    };
+    visit(this.fn.body);
+  }
+
   /**
    * A closure keeps the bindings of the activation that created it, while a resumed activation
    * restores its own copies: a captured variable that can change once a closure may have seen it
@@ -348,7 +384,9 @@ class Lowering {
       // A write takes effect when its statement has run (`const b = await p` writes after the await).
       // Assigning to a `const` throws before it writes: only its declaration changes it.
       const writeRefs = binding.refs.filter((r) => r.write && !r.nested && (binding.kind !== 'const' || declaredBy.has(r.node)));
-      const writes = writeRefs.map((r) => statementEnd.get(r.node) ?? r.node.start);
+      // A function declaration is hoisted: it writes on entry to its scope.
+      const scopeStart = binding.scope === this.fn ? this.fn.body.start : binding.scope.start;
+      const writes = writeRefs.map((r) => (declaredBy.get(r.node) === 'function declaration' ? scopeStart : statementEnd.get(r.node) ?? r.node.start));
       const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => createdAt.get(r.node) ?? r.node.start));
       const changesAfterClosure = writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w));
       const varInLoop = (binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end));
@@ -357,8 +395,9 @@ class Lowering {
       if (!reassigned && !changesAfterClosure && !varInLoop) continue;
       const closure = binding.refs.find((r) => r.nested)!;
       const head = declaration ? heads.get(declaration.node) : undefined;
-      // A `var` or a parameter is boxed on entry to the function; a `let` or `const` by its declaration.
-      const atEntry = binding.kind === 'var' || binding.kind === 'param';
+      // A `var` or a parameter is boxed on entry to the function, a function declaration on entry
+      // to its scope (see functionBoxes); a `let` or `const` by its declaration.
+      const atEntry = binding.kind === 'var' || binding.kind === 'param' || binding.kind === 'function';
       // A closure created before the declaration, or inside its initialiser before an await there.
       const lexical = binding.kind === 'let' || binding.kind === 'const' || binding.kind === 'class';
       const declared = declaration ? statementEnd.get(declaration.node) ?? declaration.node.start : 0;
@@ -373,18 +412,24 @@ class Lowering {
         this.boxedOnEntry.set(binding, this.renamed.get(binding) ?? binding.name);
         this.renamed.set(binding, this.context.names.renamed(binding.name));
       }
-      // A `var` in a loop head is assigned through its box only where the loop is lowered: a `for`
-      // (see forLoop), or a for-in/of whose body awaits.
-      const copied = (loop: Node | undefined): boolean => loop !== undefined && (loop.type === 'ForStatement' ? !this.awaiting.has(loop) : !this.awaits(loop.left) && !this.awaits(loop.body));
-      const refused = declarations.find((r) => !BOXABLE.has(declaredBy.get(r.node)!) || (binding.kind === 'var' && copied(heads.get(r.node))));
-      if (refused || !declaration) {
-        const site = refused ? declaredBy.get(refused.node)! : binding.kind;
-        const what = site === 'loop variable' ? 'a `var` declared in the head of a loop without awaits' : `a ${site}`;
+      // A function declaration in a block, in sloppy mode, is copied where it is evaluated to a
+      // `var` of the function (Annex B), which would then hold the box; one sharing its name with
+      // a parameter declared by a pattern is not the parameter (the body has a scope of its own).
+      const functionDeclared = declarations.some((r) => declaredBy.get(r.node) === 'function declaration');
+      const sloppyBlock = functionDeclared && !this.context.strict && binding.scope !== this.fn;
+      const patternParameter = functionDeclared && declarations.some((r) => declaredBy.get(r.node) === 'parameter pattern');
+      // A `var` in a loop head is assigned through its box: such a loop is lowered (forLoop, forInOf).
+      const refused = declarations.find((r) => !BOXABLE.has(declaredBy.get(r.node)!));
+      if (refused || !declaration || sloppyBlock || patternParameter) {
+        const site = refused ? declaredBy.get(refused.node)! : sloppyBlock ? 'function declaration in a block, in sloppy mode,'
+          : patternParameter ? 'function declaration named as a parameter declared by a pattern' : binding.kind;
         throw new UnsupportedAt(
-          `a closure that captures '${binding.name}' (${what} that changes after an await) is not supported yet by reawait`,
+          `a closure that captures '${binding.name}' (a ${site} that changes after an await) is not supported yet by reawait`,
           closure.node.start,
         );
       }
+      // A `var` that is also a function declaration starts from the function (see run).
+      if (functionDeclared && binding.kind === 'var') this.functionVars.add(binding);
       // A `let` of a `for` head: a box per iteration (see forLoop).
       if (head?.type === 'ForStatement' && binding.kind === 'let') this.perIteration.add(binding);
       this.boxed.add(binding);
@@ -395,6 +440,24 @@ class Lowering {
         this.renames.set(ref.node, shorthand.has(ref.node) ? `${binding.name}: ${name}.v` : `${name}.v`);
       }
     }
+  }
+
+  /**
+   * Anonymous functions and classes that an assignment (or an assignment pattern's default) gives
+   * the name of a boxed variable, anywhere in the function or its closures (see LoweredFunction).
+   * Declarations name theirs themselves (see declare, patternElement).
+   */
+  private namedValues(): Map<Node, string> {
+    const found = new Map<Node, string>();
+    if (this.boxed.size === 0) return found;
+    const declaredBy = declarationSites(this.fn);
+    const visit = (node: Node): void => {
+      const target = node.type === 'AssignmentExpression' && ['=', '&&=', '||=', '??='].includes(node.operator) ? node.left : node.type === 'AssignmentPattern' ? node.left : null;
+      if (target?.type === 'Identifier' && !declaredBy.has(target) && this.isBoxed(target) && isAnonymousFunction(node.right)) found.set(node.right, target.name);
+      for (const child of childrenOf(node)) visit(child);
+    };
+    visit(this.fn.body);
+    return found;
   }
 
   // ---------------------------------------------------------------- statements
@@ -425,19 +488,47 @@ class Lowering {
       const home = binding.scope === this.fn ? this.fn.body : binding.scope;
       if (scope !== null ? home !== scope : home.body !== statements) continue;
       const value = this.valueOf(binding);
-      const x = this.context.names.scratch('v');
-      const dead = `throw new globalThis.ReferenceError(${JSON.stringify(`Cannot access '${binding.name}' before initialization`)})`;
-      const outside = binding.scope.type === 'SwitchStatement';
-      const get = outside ? `if (this.t) return this.x; ${dead};` : `return this.t ? this.x : ${name};`;
-      const set = binding.kind === 'const' ? 'throw new globalThis.TypeError("Assignment to constant variable.")' : `this.x = ${x}`;
-      const box = `{ t: false, x: undefined, get v() { ${get} }, set v(${x}) { if (this.t) ${set}; else ${outside ? dead : `${name} = ${x}`}; } }`;
+      const box = this.deadZoneBox(binding.name, binding.scope.type === 'SwitchStatement' ? null : name, binding.kind === 'const');
       items.push({ kind: 'decl', keyword: 'const', target: [value.name], declared: [value], isPattern: false, init: [box], ...NO_STATES });
     }
     return items;
   }
 
+  /**
+   * A box made empty, before its variable `name` is initialised: `t` says whether it is. Until
+   * then it reads and writes `variable`, the variable itself in its dead zone (which throws as
+   * natively), or, where there is none in reach, throws native's ReferenceError itself. Once filled,
+   * a `constant` one throws native's TypeError when assigned.
+   */
+  private deadZoneBox(name: string, variable: string | null, constant: boolean): string {
+    const x = this.context.names.scratch('v');
+    const dead = `throw new globalThis.ReferenceError(${JSON.stringify(`Cannot access '${name}' before initialization`)})`;
+    const get = variable === null ? `if (this.t) return this.x; ${dead};` : `return this.t ? this.x : ${variable};`;
+    const set = constant ? 'throw new globalThis.TypeError("Assignment to constant variable.")' : `this.x = ${x}`;
+    return `{ t: false, x: undefined, get v() { ${get} }, set v(${x}) { if (this.t) ${set}; else ${variable === null ? dead : `${variable} = ${x}`}; } }`;
+  }
+
+  /**
+   * The boxes of the boxed function declarations of a statement list (the function body, a
+   * block) or of a switch, made from the hoisted function on entry. A switch has no place before
+   * its first clause: every clause makes the box unless one before it did (a box is never a
+   * function), or a resumption restored it.
+   */
+  private functionBoxes(scope: Node[] | Node): Item[] {
+    const items: Item[] = [];
+    for (const binding of this.boxed) {
+      if (binding.kind !== 'function') continue;
+      const home = binding.scope === this.fn ? this.fn.body : binding.scope;
+      if (Array.isArray(scope) ? home.body !== scope : home !== scope) continue;
+      const value = this.valueOf(binding);
+      const box: Chunk[] = [write(value), ' = { v: ', read(value), ' };'];
+      items.push(Array.isArray(scope) ? code(box, [value]) : code(['if (typeof ', read(value), ' === "function") ', ...box]));
+    }
+    return items;
+  }
+
   private block(statements: Node[]): BlockItem {
-    const items: Item[] = this.boxesOnEntry(statements);
+    const items: Item[] = [...this.boxesOnEntry(statements), ...this.functionBoxes(statements)];
     this.lowerList(statements, items);
     const hoistedFunctions: Value[] = [];
     for (const s of statements) {
@@ -598,7 +689,7 @@ class Lowering {
    */
   private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null, functionName?: string): void {
     // Patterns that declare a boxed variable are lowered too, so that each name is declared alone.
-    if (init !== null && target.type !== 'Identifier' && (this.awaits(target) || identifiersOf(target).some((id) => this.isBoxed(id)))) {
+    if (init !== null && target.type !== 'Identifier' && (this.awaits(target) || this.stepped.has(target) || identifiersOf(target).some((id) => this.isBoxed(id)))) {
       this.destructure(target, init, keyword, source, out);
       return;
     }
@@ -894,24 +985,22 @@ class Lowering {
     // A head that declares boxed variables is lowered like one that awaits: a `let` gets a box
     // per iteration below, a `var` is assigned through its box.
     const boxedHead = node.init?.type === 'VariableDeclaration' && node.init.declarations.some((d: Node) => identifiersOf(d.id).some((id) => this.isBoxed(id)));
-    const headAwaits = boxedHead || this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
-    if (!headAwaits && node.init && node.init.type === 'VariableDeclaration') {
-      // Kept in the loop's head (per-iteration bindings): a pattern declares its names first and
-      // destructures into them (items.ts, forInit), so it must not read them in their dead zone.
-      for (const d of node.init.declarations) {
-        if (d.id.type === 'Identifier') continue;
-        if (node.init.kind === 'const') this.unsupported('a `const` destructuring declaration in the head of a `for` loop whose body awaits', d.id);
-        const names = new Set(identifiersOf(d.id).map((id) => this.scope.referenceAt.get(id)?.binding));
-        const early = [...names].flatMap((b) => b?.refs ?? []).find((r) => !r.write && r.node.start >= d.start && r.node.end <= d.end);
-        if (early) this.unsupported('a destructuring declaration in the head of a `for` loop that reads its own bindings', early.node);
-      }
-    }
+    // Kept in the loop's head (per-iteration bindings), a pattern declares its names first and
+    // destructures into them (items.ts, patternInit): one that must be lowered into steps
+    // (findSteppedPatterns) needs the lowered loop. A `const` head with a pattern is declared
+    // with `let` (names cannot be declared first with `const`), so none of its names may be assigned.
+    const patterns: Node[] = node.init?.type === 'VariableDeclaration' ? node.init.declarations.filter((d: Node) => d.id.type !== 'Identifier') : [];
+    const assignedConst = patterns.length > 0 && node.init.kind === 'const' &&
+      node.init.declarations.some((d: Node) => identifiersOf(d.id).some((id) => this.scope.referenceAt.get(id)?.binding.reassigned));
+    const steppedHead = assignedConst || patterns.some((d) => this.stepped.has(d.id));
+    const headAwaits = boxedHead || steppedHead || this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
     if (!headAwaits) {
       let init: DeclItem[] | Chunk[] | null = null;
       if (node.init && node.init.type === 'VariableDeclaration') {
         const declarators: Item[] = [];
         this.declaration(node.init, declarators);
-        init = declarators as DeclItem[];
+        // `const` cannot be told from `let` here: nothing assigns to these names (see above).
+        init = (declarators as DeclItem[]).map((d) => (patterns.length > 0 && d.keyword === 'const' ? { ...d, keyword: 'let' } : d));
       } else if (node.init) {
         init = [copy(node.init)];
       }
@@ -972,7 +1061,9 @@ class Lowering {
       return;
     }
     const right = this.awaits(node.right) ? this.expr(node.right, out) : [copy(node.right)];
-    if (!this.awaits(node.body) && !this.awaits(node.left)) {
+    // A boxed `var` in the head is assigned through its box: the loop is lowered.
+    const boxedLeft = node.left.type === 'VariableDeclaration' && identifiersOf(node.left.declarations[0].id).some((id) => this.isBoxed(id));
+    if (!this.awaits(node.body) && !this.awaits(node.left) && !boxedLeft) {
       // Only the iterable awaits: the loop stays native, with its labels.
       out.push(this.recordingCompletions(code([...labels.map((l) => `${l}: `), copyRange(node.start, node.right.start), ...right, copyRange(node.right.end, node.end)], [], [node.start, node.end])));
       return;
@@ -1063,7 +1154,7 @@ class Lowering {
       out.push(code(chain, [selector]));
     }
     const clauses = node.cases.map((clause: Node) => {
-      const items: Item[] = [];
+      const items: Item[] = this.functionBoxes(node);
       this.lowerList(clause.consequent, items);
       return items;
     });
@@ -1937,7 +2028,7 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
 const FOR_SOURCE = '.for';
 
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
-const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class']);
+const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class', 'function declaration']);
 
 /** `{ [name]: value }[name]`: an anonymous function or class named as where it is written. */
 /** An anonymous function or class, which takes the name of what it is assigned to. */

@@ -84,6 +84,15 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
   for (const [node, name] of plan.lowered.renames) {
     rewrites.add(node, () => context.output.gen(name, node.start));
   }
+  // Registered before the rewrites of a compiled function it may be: the outer one is printed first.
+  for (const [node, name] of plan.lowered.namedValues) {
+    const key = JSON.stringify(name);
+    rewrites.add(node, () => {
+      context.output.gen(`{ [${key}]: `, node.start);
+      rewrites.copy(node.start, node.end);
+      context.output.gen(` }[${key}]`);
+    });
+  }
   for (const jump of plan.jumps) {
     const completion = plan.lowered.completionJumps.get(jump.node);
     if (completion && jump.kind !== 'return') {
