@@ -2959,6 +2959,77 @@ describe('classes whose heritage or computed keys await', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('classes with async methods whose computed keys await, and the class name before an await', () => {
+  bothWays('computed keys before and after an await, of async methods too (static, private, getters): one evaluation each, in order', `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      const key = (x: string) => ({ toString() { log('toString ' + x); return x; } });
+      class Base { base() { return 'base'; } }
+      class C extends t('heritage', Base) {
+        async m() { return 'm' + (await WAIT(1)); }
+        [t('k1', key('a'))]() { return 1; }
+        async [t('k2', key('am'))]() { return await WAIT('am'); }
+        [await WAIT(t('k3', 'b'))]() { return 2; }
+        static async [await WAIT(key('sm'))]() { return 'static ' + (await WAIT(3)); }
+        async #p() { return await WAIT('p'); }
+        p() { return this.#p(); }
+        get [t('k4', 'g')]() { return 'getter'; }
+        async [t('k5', key('after'))]() { return 'after'; }
+      }
+      const c: any = new C();
+      log(await c.m(), c.a(), await c.am(), c.b(), await (C as any).sm(), await c.p(), c.g, await c.after(), c.base());
+      log(Object.getOwnPropertyNames(C.prototype), c.m.name, c.am.name, (C as any).sm.name, c.m() instanceof Promise, 'prototype' in c.am);
+      const D = class extends (await WAIT(C)) { async [await WAIT('x')](v: number) { return v + (await WAIT(1)); } };
+      log(D.name, await (new D() as any).x(1), await (new D() as any).after());
+      const o = { F: class { async [await WAIT('f')]() { return 'f'; } static async s() { return 's'; } } };
+      log(o.F.name, await (new o.F() as any).f(), await (o.F as any).s());
+      return Object.getOwnPropertyNames(C);
+    }`, { returns: ['length', 'name', 'prototype', 'sm'] });
+
+  bothWays('object literals with async methods whose values or keys await', `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      const o: any = {
+        async m() { return await WAIT('m'); },
+        [t('k1', 'k')]: await WAIT(1),
+        async [await WAIT('n')]() { return 'n'; },
+        async [t('k2', 'x')]() { return await WAIT('x'); },
+        v: await WAIT('v'),
+      };
+      log(Object.keys(o), await o.m(), await o.n(), await o.x(), o.v, o.m.name, o.n.name, 'prototype' in o.m);
+    }`);
+
+  test('the async methods of such classes and object literals are compiled: their calls return completed Tasks', () =>
+    compiledOnly(`
+      export async function main(log: any) {
+        class C { async m() { return 1; } async [await later('k')]() { return 2; } async [log('x') ?? 'x']() { return 3; } }
+        const o: any = { async m() { return 1; }, [await later('k')]: 0, async [await later('n')]() { return 2; } };
+        const c: any = new C();
+        return [c.m(), c.k(), c.x(), o.m(), o.n()].map((task) => [task.isCompleted, task.result]);
+      }`, { log: ['x'], outcome: { returned: [[true, 1], [true, 2], [true, 3], [true, 1], [true, 2]] } }));
+
+  bothWays("the class's own name in its heritage or keys before an await: in its dead zone; closures there see the class", `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      try { class K { [t('a', K.name)]() {} [await WAIT('b')]() {} } log('never', K); } catch (e: any) { log(e.name, e.message); }
+      try { const C = class K { static [t('a', typeof K)] = 1; [await WAIT('b')]() {} }; log('never', C); } catch (e: any) { log(e.name, e.message); }
+      try { class K extends t('h', K) { [await WAIT('b')]() {} } log('never', K); } catch (e: any) { log(e.name, e.message); }
+      try { const C = class K extends (await WAIT(Object), K) { [t('k', 'x')]() {} }; log('never', C); } catch (e: any) { log(e.name, e.message); }
+      try { class K { [t('a', (K as any) = 1)]() {} [await WAIT('b')]() {} } log('never', K); } catch (e: any) { log(e.name, e.message); }
+      let getK: any, setK: any;
+      const C = class K { [(getK = () => K, setK = () => { (K as any) = 1; }, 'a')]() { return 'a'; } [await WAIT('b')]() { return K; } };
+      log(getK() === C, new (C as any)().b() === C, getK().name);
+      try { setK(); } catch (e: any) { log(e.name, e.message); }
+      let shorthand: any;
+      class S { [(shorthand = () => ({ S }), 's')]() {} async [await WAIT('m')]() { return await WAIT(S.name); } }
+      log(shorthand().S === S, await (new S() as any).m());
+      const K = 'outer';
+      const E = class K2 { [K]() {} [await WAIT('e')]() {} };
+      return Object.getOwnPropertyNames(E.prototype);
+    }`, { returns: ['constructor', 'outer', 'e'] });
+});
+
+// ------------------------------------------------------------------------------------------
 describe('super and new.target in async functions that await', () => {
   test('super calls and super property reads in class, static and object-literal methods, and arrows inside them', () =>
     same(`

@@ -1701,12 +1701,24 @@ class Lowering {
     for (const element of node.body.body) if (element.computed && element.key) parts.push(element.key);
     const last = lastIndexWhere(parts, (p) => this.awaits(p));
     const moved = parts.slice(0, last + 1);
-    const own = node.id ? moved.flatMap((p) => identifierNodes(p)).find((id) => id.name === node.id.name) : undefined;
-    // Inside the class its name is the class's own binding, in its dead zone; outside it is another.
-    if (own) return this.unsupported(`a reference to the class '${node.id.name}' in its heritage or computed keys before an await`, own);
-    // Keys replaced in the class's text would cut through the rewrites of its compiled methods.
-    if (moved.some((p) => p !== node.superClass) && node.body.body.some((e: Node) => e.type === 'MethodDefinition' && e.value.async && !e.value.generator)) {
-      return this.unsupported('await in a computed key of a class with async methods', parts[last]!);
+    // In the heritage and the keys, the class's name is its own binding, in its dead zone until the
+    // class is made. Evaluated before the class, they read a box instead (closures there too),
+    // filled with the class once it is made.
+    let own: Value | null = null;
+    if (node.id) {
+      const name: string = node.id.name;
+      const refs: Node[] = [];
+      for (const part of moved) {
+        const found = referencesTo(part, name);
+        if (found === null) return this.unsupported(`a declaration of '${name}' in the heritage or a computed key of the class '${name}', before an await`, part);
+        refs.push(...found);
+      }
+      if (refs.length > 0) {
+        own = this.temp();
+        out.push(code([write(own), ' = ', this.deadZoneBox(name, null, true), ';'], [own]));
+        const shorthand = new Set(moved.flatMap((part) => [...shorthandValues(part, () => false)]));
+        for (const ref of refs) this.renames.set(ref, shorthand.has(ref) ? `${name}: ${own.name}.v` : `${own.name}.v`);
+      }
     }
     const replaced = new Map<Node, Chunk[]>();
     moved.forEach((part, index) => {
@@ -1721,7 +1733,10 @@ class Lowering {
       }
       replaced.set(part, value);
     });
-    return rebuild(node, replaced);
+    if (own === null) return rebuild(node, replaced);
+    const made = this.spillChunks(rebuild(node, replaced), out);
+    out.push(code([read(own), '.x = ', read(made), '; ', read(own), '.t = true;']));
+    return [read(made)];
   }
 
   /** Keeps a value computed before a later await in a temp (unless it cannot change). */
@@ -1799,6 +1814,34 @@ function identifierNodes(node: Node): Node[] {
   };
   visit(node, null);
   return found;
+}
+
+/**
+ * The identifiers in `root` that refer to `name`, in its functions too (not property names nor
+ * labels); null when `root` declares `name` again somewhere (which would shadow it there).
+ */
+function referencesTo(root: Node, name: string): Node[] | null {
+  const found: Node[] = [];
+  let redeclared = false;
+  const visit = (n: Node, parent: Node | null): void => {
+    if (isFunction(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') {
+      const declared = [...(n.id ? [n.id] : []), ...(n.params ?? []).flatMap((p: Node) => identifiersOf(p))];
+      if (declared.some((id) => id.name === name)) redeclared = true;
+    } else if (n.type === 'VariableDeclarator' || n.type === 'CatchClause') {
+      const pattern = n.type === 'VariableDeclarator' ? n.id : n.param;
+      if (pattern && identifiersOf(pattern).some((id) => id.name === name)) redeclared = true;
+    }
+    if (n.type === 'Identifier' && n.name === name) {
+      const key = parent !== null && !parent.computed && parent.key === n && /^(Property|MethodDefinition|PropertyDefinition|AccessorProperty)$/.test(parent.type);
+      const property = parent?.type === 'MemberExpression' && !parent.computed && parent.property === n;
+      const label = parent !== null && /^(Labeled|Break|Continue)Statement$/.test(parent.type) && parent.label === n;
+      if (!key && !property && !label && parent?.type !== 'MetaProperty') found.push(n);
+      return;
+    }
+    for (const child of childrenOf(n)) visit(child, n);
+  };
+  visit(root, null);
+  return redeclared ? null : found;
 }
 
 /** The text of `node` with some of its parts replaced (a shorthand property keeps its key). */

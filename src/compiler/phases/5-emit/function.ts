@@ -283,23 +283,33 @@ function planMethod(plan: FunctionPlan, context: EmitContext, params: () => void
   const head = text.slice(parent.start, parent.key.start);
   const asyncAt = head.search(/\basync\b/);
   if (asyncAt < 0) throw new UnsupportedAt('could not find the `async` keyword of this method', parent.start);
-  rewrites.add(parent, () => {
-    const out = context.output;
-    rewrites.copy(parent.start, parent.start + asyncAt);
-    if (parent.computed) {
-      rewrites.copy(parent.start + asyncAt + 'async'.length, parent.key.start);
-      out.gen(`${names.runtime('pushKey')}(`);
-      rewrites.copy(parent.key.start, parent.key.end);
-      out.gen(')');
-      rewrites.copy(parent.key.end, fn.start);
-    } else {
-      rewrites.copy(parent.start + asyncAt + 'async'.length, fn.start);
-    }
+  const out = context.output;
+  const method = (): void => {
     out.gen('(', fn.start);
     params();
     out.gen(') ');
     body();
-  });
+  };
+  if (parent.computed) {
+    // The key is left out of the rewrites: a class whose keys await prints a key evaluated before
+    // the await as a temp (lower.ts, classWithAwaits), cutting the member's text there.
+    rewrites.addRange(parent.start, parent.key.start, () => {
+      rewrites.copy(parent.start, parent.start + asyncAt);
+      rewrites.copy(parent.start + asyncAt + 'async'.length, parent.key.start);
+      out.gen(`${names.runtime('pushKey')}(`);
+    });
+    rewrites.addRange(parent.key.end, parent.end, () => {
+      out.gen(')');
+      rewrites.copy(parent.key.end, fn.start);
+      method();
+    });
+  } else {
+    rewrites.add(parent, () => {
+      rewrites.copy(parent.start, parent.start + asyncAt);
+      rewrites.copy(parent.start + asyncAt + 'async'.length, fn.start);
+      method();
+    });
+  }
   // A later member with the same name replaces this method: there is nothing to attach a face to.
   if (!parent.computed && isOverridden(home, parent)) return;
   if (home.type === 'ClassBody') {
@@ -350,24 +360,17 @@ export function planMethodHomes(context: EmitContext): void {
     if (home.type === 'ClassBody') {
       // First in the body: static fields and blocks that call the methods run after it.
       const taken = computed > 0 ? `const ${keys} = ${takeKeys}; ` : '';
-      rewrites.add(home, () => {
-        output.gen(`{ static { ${taken}${registrations.join(' ')} }`, home.start);
-        rewrites.copy(home.start + 1, home.end);
-      });
-    } else if (computed > 0) {
-      // The literal is evaluated first (as the argument), then its keys are taken back.
-      const object = `${names.prefix}object`;
-      rewrites.add(home, () => {
-        output.gen(`((${object}) => { const ${keys} = ${takeKeys}; return ${names.runtime('methods')}(${object}, ${registrations.join(', ')}); })(`, home.start);
-        rewrites.copy(home.start, home.end);
-        output.gen(')');
-      });
+      // Its brace only: the body may be printed in pieces (a class whose keys await, see planMethod).
+      rewrites.addRange(home.start, home.start + 1, () => output.gen(`{ static { ${taken}${registrations.join(' ')} }`, home.start));
     } else {
-      rewrites.add(home, () => {
-        output.gen(`${names.runtime('methods')}(`, home.start);
-        rewrites.copy(home.start, home.end);
-        output.gen(`, ${registrations.join(', ')})`);
-      });
+      // Around its braces only: the literal may be printed in pieces (one whose values await).
+      // With computed keys, the literal is evaluated first (as the argument), then its keys are taken back.
+      const object = `${names.prefix}object`;
+      const [before, after] = computed > 0
+        ? [`((${object}) => { const ${keys} = ${takeKeys}; return ${names.runtime('methods')}(${object}, ${registrations.join(', ')}); })(`, ')']
+        : [`${names.runtime('methods')}(`, `, ${registrations.join(', ')})`];
+      rewrites.addRange(home.start, home.start + 1, () => output.gen(`${before}{`, home.start));
+      rewrites.addRange(home.end - 1, home.end, () => output.gen(`}${after}`, home.end - 1));
     }
   }
 }
