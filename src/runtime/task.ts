@@ -3,13 +3,16 @@
  * (so `await`, `.then` and `instanceof Promise` work) that also tells synchronously whether it
  * is complete and what its result is.
  */
+// The status of a task. First in the module: the bundler inlines constants only up to the first
+// declaration with a side effect (scripts/bundle-global.mjs).
+const PENDING = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
 /** Brand of Task instances: a property check is far cheaper than `instanceof` on a Promise subclass. */
 export const TASK_BRAND: unique symbol = Symbol('reawait.task') as never;
 
-const PENDING = 0;
 const ignore = (): void => {};
-const FULFILLED = 1;
-const REJECTED = 2;
 
 export class Task<T = unknown> extends Promise<T> {
   // `then`, `catch` and `finally` return plain Promises: a Task is only made by the runtime.
