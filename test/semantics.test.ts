@@ -3088,6 +3088,32 @@ describe('super forms with awaits', () => {
       return await new Derived().run();
     }`, { returns: 'end' });
 
+  bothWays('super[k] with an await in or after the key: reads, updates, compound assignments, in arrows, static and object-literal methods (fuzzer, seed 1)', `
+    class SBase { own: any = 'own'; get g() { return ['g', this.own]; } static get g() { return 'static g'; } }
+    Object.assign(SBase.prototype, { p: 'bp', n: 5 });
+    Object.assign(SBase, { p: 'sp', n: 50 });
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      const r1 = await new (class extends SBase {
+        async run() {
+          log(super[await WAIT('p')], [super[t('k', 'n')], await WAIT(1)], \`\${super[await WAIT('g')]}\`, typeof super[await WAIT('n')]);
+          log(super[await WAIT('n')]++, ++super[t('k2', 'n')], super.n++, (this as any).n);
+          super[await WAIT('n')] += await WAIT(10);
+          log((this as any).n, super.n);
+          log(super[await WAIT('g')] ?? 'none', super[await WAIT('missing')] ?? 'missing');
+          const f = async () => [super[await WAIT('g')], super.n--, --super[await WAIT('n')], (this as any).n];
+          log(await f(), await (async () => ++super[await WAIT('n')])());
+          try { log(delete super[await WAIT('p')]); } catch (e: any) { log(e.name, e.message); }
+          return [this.own, (this as any).n];
+        }
+      })().run();
+      const r2 = await (class extends SBase {
+        static async run() { return [super[await WAIT('p')], super[await WAIT('g')], super.n++, ++super[await WAIT('n')], (this as any).n]; }
+      }).run();
+      const r3 = await ({ __proto__: SBase.prototype, own: 'lit', async run() { return [super[await WAIT('g')], super[await WAIT('n')]++, (this as any).n]; } } as any).run();
+      return [r1, r2, r3];
+    }`);
+
   for (const [name, body] of [
     ['a super method that is not a function', 'return super.nope(await WAIT(1));'],
     ['a super tag that is not a function', 'return super.nope\`\${await WAIT(1)}\`;'],

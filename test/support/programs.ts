@@ -13,7 +13,8 @@
  *   declarations directly inside a `switch` read from a later case;
  * - closures capture `let`/`const`/`var` variables, catch parameters and destructured variables,
  *   but not loop variables (a closure over one that changes after an await is refused);
- * - no await inside class bodies (but in a class expression's computed keys and heritage).
+ * - no await inside class bodies (but in a class expression's computed keys and heritage), except
+ *   in the async methods that use `super` (`home`);
  * Programs may run parts of `main` in an AsyncLocalStorage store (`als.run`) and read it.
  * Programs are deterministic, always terminate (every loop is bounded) and depend only on the
  * main task's own order of events: awaited promises are created where they are awaited, and
@@ -43,7 +44,8 @@ export type AwaitKind =
 /** A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`. */
 export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr };
 
-export type Target = { t: 'var'; i: number } | { t: 'member'; key: 'p' | 'q' } | { t: 'computed'; e: Expr };
+/** `super`: a property of the home object's prototype (`o`'s outside an async method, see `home`). */
+export type Target = { t: 'var'; i: number } | { t: 'member'; key: 'p' | 'q' } | { t: 'computed'; e: Expr } | { t: 'super'; key: 'p' | 's' | 'n' } | { t: 'superComputed'; e: Expr };
 
 export type Expr =
   | { k: 'lit'; v: number }
@@ -65,7 +67,10 @@ export type Expr =
   | { k: 'relation'; op: 'in' | 'instanceof'; e: Expr }
   | { k: 'closure'; e: Expr }
   | { k: 'store' } // als.getStore()
-  | { k: 'asyncArrow'; arg: Expr; body: Expr };
+  | { k: 'asyncArrow'; arg: Expr; body: Expr }
+  // `super` in an async method (SBase's members; outside one, `a`): a data property, a getter, a
+  // computed key, a call, optional calls of a method and of a missing one, a tagged template.
+  | { k: 'super'; form: 'read' | 'getter' | 'computed' | 'call' | 'optional' | 'missing' | 'tag'; a: Expr; b: Expr };
 
 export type Stmt =
   | { k: 'log'; e: Expr }
@@ -75,13 +80,17 @@ export type Stmt =
   | { k: 'class'; e: Expr }
   | { k: 'tdz'; kind: 'let' | 'const'; shadow: number | null; push: boolean; before: Stmt[]; e: Expr; after: Stmt[] }
   | { k: 'als'; v: number; body: Stmt[] }
+  // An async method (of a class, static, or of an object literal) whose home object's prototype is
+  // SBase's, called at once with `arg`, its body run directly or in an async arrow.
+  | { k: 'home'; form: 'class' | 'static' | 'object'; arrow: boolean; arg: Expr; body: Stmt[] }
   | { k: 'capture'; write: boolean; i: number; e: Expr }
   | { k: 'if'; t: Expr; a: Stmt[]; b: Stmt[] }
   | { k: 'for'; n: number; awaitInit: boolean; t: Expr | null; awaitUpdate: boolean; label: boolean; head: null | { kind: 'let' | 'var'; dflt: Expr }; body: Stmt[] }
-  | { k: 'forOf'; counted: boolean; a: Expr; b: Expr; n: number; label: boolean; pattern: null | { assign: boolean; p: Pattern }; body: Stmt[] }
+  // `raw`: a pattern's elements are the values themselves (maybe null, undefined or not iterable).
+  | { k: 'forOf'; counted: boolean; a: Expr; b: Expr; n: number; label: boolean; pattern: null | { assign: boolean; p: Pattern; raw: boolean }; body: Stmt[] }
   | { k: 'forIn'; overO: boolean; label: boolean; body: Stmt[] }
   | { k: 'while'; doWhile: boolean; n: number; t: Expr | null; label: boolean; body: Stmt[] }
-  | { k: 'forAwait'; agen: boolean; a: Expr; b: Expr; n: number; label: boolean; pattern: Pattern | null; body: Stmt[] }
+  | { k: 'forAwait'; agen: boolean; a: Expr; b: Expr; n: number; label: boolean; pattern: Pattern | null; raw: boolean; body: Stmt[] }
   | { k: 'switch'; d: Expr; lexical: boolean; cases: { test: Expr; body: Stmt[]; brk: boolean }[]; defaultAt: number; defaultBody: Stmt[] }
   | { k: 'try'; body: Stmt[]; handler: Stmt[] | null; param: Pattern | null; finalizer: Stmt[] | null }
   | { k: 'labeled'; body: Stmt[] }
@@ -103,12 +112,16 @@ const arbitraries = fc.letrec((tie) => {
   const block = tie('block') as fc.Arbitrary<Stmt[]>;
   const index = fc.nat({ max: 7 });
   const n = fc.integer({ min: 1, max: 3 });
+  // One time in four (shrinks to false).
+  const raw = fc.nat({ max: 3 }).map((i) => i === 3);
   const w = (weight: number, arbitrary: fc.Arbitrary<unknown>) => ({ weight, arbitrary });
   return {
     target: fc.oneof(
       rec({ t: k('var'), i: index }),
       rec({ t: k('member'), key: fc.constantFrom('p', 'q') }),
       rec({ t: k('computed'), e: expr }),
+      rec({ t: k('super'), key: fc.constantFrom('p', 's', 'n') }),
+      rec({ t: k('superComputed'), e: expr }),
     ),
     test: fc.option(expr, { nil: null, freq: 3 }),
     pattern: rec({ form: fc.constantFrom('array', 'object'), dflt: expr, key: expr }),
@@ -138,6 +151,7 @@ const arbitraries = fc.letrec((tie) => {
       w(1, rec({ k: k('closure'), e: expr })),
       w(1, rec({ k: k('store') })),
       w(1, rec({ k: k('asyncArrow'), arg: expr, body: expr })),
+      w(2, rec({ k: k('super'), form: fc.constantFrom('read', 'getter', 'computed', 'call', 'optional', 'missing', 'tag'), a: expr, b: expr })),
     ) as fc.Arbitrary<Expr>,
     block: fc.array(tie('stmt'), { maxLength: 3 }),
     stmt: fc.oneof(
@@ -149,6 +163,7 @@ const arbitraries = fc.letrec((tie) => {
       w(1, rec({ k: k('class'), e: expr })),
       w(2, rec({ k: k('tdz'), kind: fc.constantFrom('let', 'const'), shadow: fc.option(index, { nil: null }), push: fc.boolean(), before: block, e: expr, after: block })),
       w(1, rec({ k: k('als'), v: fc.nat({ max: 5 }), body: block })),
+      w(2, rec({ k: k('home'), form: fc.constantFrom('class', 'static', 'object'), arrow: fc.boolean(), arg: expr, body: block })),
       w(2, rec({ k: k('capture'), write: fc.boolean(), i: index, e: expr })),
       w(3, rec({ k: k('if'), t: expr, a: block, b: block })),
       w(2, rec({
@@ -158,12 +173,12 @@ const arbitraries = fc.letrec((tie) => {
       })),
       w(2, rec({
         k: k('forOf'), counted: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(),
-        pattern: fc.option(rec({ assign: fc.boolean(), p: tie('pattern') }), { nil: null, freq: 2 }),
+        pattern: fc.option(rec({ assign: fc.boolean(), p: tie('pattern'), raw }), { nil: null, freq: 2 }),
         body: block,
       })),
       w(1, rec({ k: k('forIn'), overO: fc.boolean(), label: fc.boolean(), body: block })),
       w(2, rec({ k: k('while'), doWhile: fc.boolean(), n, t: tie('test'), label: fc.boolean(), body: block })),
-      w(1, rec({ k: k('forAwait'), agen: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(), pattern: fc.option(tie('pattern'), { nil: null, freq: 2 }), body: block })),
+      w(1, rec({ k: k('forAwait'), agen: fc.boolean(), a: expr, b: expr, n, label: fc.boolean(), pattern: fc.option(tie('pattern'), { nil: null, freq: 2 }), raw, body: block })),
       w(2, rec({
         k: k('switch'),
         d: expr,
@@ -222,6 +237,24 @@ const awaiter = (v: any, fail = false, ready = false) => {
   ['obj', `const obj = { base: 10, async m(v: any) { const f = () => [this.base, arguments.length]; if (typeof v === 'number' && v % 2) await later(0); return [v, ...f()]; } };`],
   ['counted', `const counted = (log: any, n: number) => { let i = 0; return { [Symbol.iterator]() { return { next: () => (i < n ? { value: i++, done: false } : { value: undefined, done: true }), return() { log('closed'); return {}; } }; } }; };`],
   ['als', `import { AsyncLocalStorage } from 'node:async_hooks';\nconst als = new AsyncLocalStorage<number>();`],
+  [
+    'SBase',
+    `/** The prototype of the home objects of the programs' async methods that use \`super\` (its statics for static methods). */
+class SBase {
+  own: any = 'own';
+  m(...v: any[]) { return ['m', typeof this, ...v]; }
+  get g() { return ['g', this.own]; }
+  set s(v: any) { this.own = v; }
+  t(s: TemplateStringsArray, ...v: any[]) { return s.raw.join('|') + v.length + String(v[0]) + typeof this; }
+  static own: any = 'static own';
+  static m(...v: any[]) { return ['static m', typeof this, ...v]; }
+  static get g() { return ['static g', this.own]; }
+  static set s(v: any) { this.own = v; }
+  static t(s: TemplateStringsArray, ...v: any[]) { return 'static ' + s.raw.join('|') + v.length + String(v[0]); }
+}
+Object.assign(SBase.prototype, { p: 'bp', n: 5 });
+Object.assign(SBase, { p: 'sp', n: 50 });`,
+  ],
   ['agen', `async function* agen(log: any, n: number) { try { for (let i = 0; i < n; i++) yield await later(i); } finally { log('agen closed'); } }`],
 ];
 
@@ -257,6 +290,8 @@ interface Ctx {
   fnVars: boolean;
   /** The names read in their dead zone by the enclosing `tdz` blocks. */
   earlyNames: readonly string[];
+  /** Inside an async method whose home object's prototype is SBase's (or SBase): `super` may be used. */
+  home: boolean;
 }
 
 class Renderer {
@@ -306,6 +341,7 @@ class Renderer {
       args: true,
       fnVars: true,
       earlyNames: [],
+      home: false,
     };
     // Not shadowing at the top (`a` and `b` are declared in the same block when there is no try).
     const statements = this.block(body, ctx, '    ', false);
@@ -404,7 +440,7 @@ class Renderer {
       case 'class': {
         // Values of the program's own classes are not logged: a read is of its static field.
         const name = this.fresh('K');
-        const init = this.expr(s.e, { ...ctx, async: false, args: false, vars: ctx.vars.filter((v) => v.capturable) });
+        const init = this.expr(s.e, { ...ctx, async: false, args: false, home: false, vars: ctx.vars.filter((v) => v.capturable) });
         ctx.vars = [...ctx.vars, { name, mutable: false, capturable: true, shadowable: false, read: `${name}.v` }];
         return `class ${name} { static v = ${init}; }`;
       }
@@ -434,6 +470,22 @@ class Renderer {
         // The body in an async arrow run in a store: no jumps out of it, its `var`s are `let`s.
         const inner: Ctx = { ...ctx, jumps: [], fnVars: false, vars: ctx.vars.filter((v) => v.capturable) };
         return `log(${this.tag++}, await als.run(${s.v}, async () => ${this.braces(s.body, inner, indent)}));`;
+      }
+      case 'home': {
+        // Like `als`: no jumps out of it, its `var`s are `let`s; `super` and the method's own
+        // `this` and `arguments` (in the arrow too). It returns what its `super` assignments left.
+        const arg = this.expr(s.arg, ctx);
+        const inner: Ctx = { ...ctx, jumps: [], fnVars: false, vars: ctx.vars.filter((v) => v.capturable), home: true };
+        const deeper = indent + '  ';
+        const body = s.arrow
+          ? `{\n${deeper}  await (async () => ${this.braces(s.body, inner, deeper + '  ')})();\n${deeper}  return [this.own, this.p, this.n];\n${deeper}}`
+          : `{\n${s.body.length > 0 ? this.block(s.body, inner, deeper + '  ') + '\n' : ''}${deeper}  return [this.own, this.p, this.n];\n${deeper}}`;
+        const method = `async run(...v: any[]) ${body}`;
+        const call =
+          s.form === 'class' ? `new (class extends SBase {\n${deeper}${method}\n${indent}})().run(${arg})`
+          : s.form === 'static' ? `(class extends SBase {\n${deeper}static ${method}\n${indent}}).run(${arg})`
+          : `({ __proto__: SBase.prototype, own: 'literal', ${method} } as any).run(${arg})`;
+        return `log(${this.tag++}, await ${call});`;
       }
       case 'capture': {
         const candidates = ctx.vars.filter((v) => v.capturable && (!s.write || v.mutable));
@@ -477,9 +529,9 @@ class Renderer {
       }
       case 'forOf': {
         // Array patterns over arrays of one element, object patterns over objects (the counted
-        // iterator yields numbers: object patterns). Never null or undefined (BUGS.md 29).
+        // iterator yields numbers: object patterns), or over the values themselves (`raw`).
         const form = s.pattern === null ? null : s.counted ? 'object' : s.pattern.p.form;
-        const element = (e: Expr) => (form === 'array' ? `[${this.expr(e, ctx)}]` : form === 'object' ? `{ p: ${this.expr(e, ctx)} }` : this.expr(e, ctx));
+        const element = (e: Expr) => (form === null || s.pattern?.raw ? this.expr(e, ctx) : form === 'array' ? `[${this.expr(e, ctx)}]` : `{ p: ${this.expr(e, ctx)} }`);
         const iterable = s.counted ? `counted(log, ${s.n})` : `[${element(s.a)}, ${element(s.b)}]`;
         const { prefix, inner } = this.loop(s.label, ctx);
         const targets = ctx.vars.filter((v) => v.mutable);
@@ -513,15 +565,15 @@ class Renderer {
       }
       case 'forAwait': {
         const x = this.fresh('x');
-        // With a pattern, the elements are objects or numbers, never null or undefined (BUGS.md 29).
-        const element = (e: Expr) => (s.pattern === null ? this.expr(e, ctx) : `{ p: ${this.expr(e, ctx)} }`);
+        // With a pattern, the elements are objects, or the values themselves (`raw`).
+        const element = (e: Expr) => (s.pattern === null || s.raw ? this.expr(e, ctx) : `{ p: ${this.expr(e, ctx)} }`);
         const iterable = s.agen ? `agen(log, ${s.n})` : `[${element(s.a)}, later(${element(s.b)})]`;
         const own: Var[] = [{ name: x, mutable: false, capturable: true, shadowable: true }];
         let left = `const ${x}`;
         if (s.pattern !== null) {
-          // An object pattern.
+          // An object pattern over objects; over the values themselves, either.
           const y = this.fresh('x');
-          left = `const ${this.pattern(s.pattern, x, y, ctx, 'object')}`;
+          left = `const ${this.pattern(s.pattern, x, y, ctx, s.raw ? s.pattern.form : 'object')}`;
           own.push({ name: y, mutable: false, capturable: true, shadowable: true });
         }
         const { prefix, inner } = this.loop(s.label, ctx);
@@ -594,6 +646,8 @@ class Renderer {
       case 'var': return this.pick(ctx.vars.filter((v) => v.mutable), t.i)?.name ?? null;
       case 'member': return `o.${t.key}`;
       case 'computed': return `o[key(${this.expr(t.e, ctx)})]`;
+      case 'super': return ctx.home ? `super.${t.key}` : `o.${t.key === 'p' ? 'p' : 'q'}`;
+      case 'superComputed': return `${ctx.home ? 'super' : 'o'}[key(${this.expr(t.e, ctx)})]`;
     }
   }
 
@@ -684,6 +738,19 @@ class Renderer {
         // A plain arrow, called at once: no awaits in it, and it captures only let/const variables.
         const inner: Ctx = { ...ctx, async: false, vars: ctx.vars.filter((v) => v.capturable) };
         return `(() => ${x(e.e, inner)})()`;
+      }
+      case 'super': {
+        if (!ctx.home) return x(e.a);
+        switch (e.form) {
+          case 'read': return 'super.p';
+          case 'getter': return 'super.g';
+          case 'computed': return `super[key(${x(e.a)})]`;
+          case 'call': return `super.m(${x(e.a)}, ${x(e.b)})`;
+          case 'optional': return `super.m?.(${x(e.a)})`;
+          case 'missing': return `(super.none?.(${x(e.a)}) ?? ${x(e.b)})`;
+          case 'tag': return `super.t\`<\${${x(e.a)}}|\${${x(e.b)}}>\``;
+        }
+        break;
       }
       case 'asyncArrow': {
         const p = this.fresh('p');

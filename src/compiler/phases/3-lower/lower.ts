@@ -1776,6 +1776,8 @@ class Lowering {
 function evaluatedParts(node: Node): Node[] {
   switch (node.type) {
     case 'MemberExpression':
+      // `super` is no value to spill: its base (the home object's prototype) is read with the key.
+      if (node.object.type === 'Super') return node.computed ? [node.property] : [];
       return node.computed ? [node.object, node.property] : [node.object];
     case 'ObjectExpression':
       return node.properties.flatMap((p: Node) => {
