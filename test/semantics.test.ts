@@ -4251,4 +4251,16 @@ describe('function names through restored declarations', () => {
         await 0;
         log(arrow(), (await later1()), v());
       }`));
+
+  test('anonymous functions and classes kept in temps, and renamed declarations, keep their names (BUGS.md 32)', TODO, () =>
+    same(`
+      export async function main(log: any) {
+        const name = (f: any) => f.name;
+        log(name(class {}, await later(0)));
+        log((await later(function () {})).name);
+        log(({ x: class {}, y: await later(0) }).x.name);
+        const g = 1, K = 2;
+        { function g() {} class K {} await later(0); log(g.name, K.name); }
+        return [g, K];
+      }`, { log: ['', '', 'x', ['g', 'K']], returns: [1, 2] }));
 });
