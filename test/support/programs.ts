@@ -430,10 +430,10 @@ class Renderer {
           ctx.vars = [...ctx.vars, { name: x, ...attrs, shadowable: false }, { name: y, ...attrs, shadowable: false }];
           return text;
         }
-        const targets = ctx.vars.filter((v) => v.mutable);
+        const targets = this.assignable(ctx);
         if (targets.length === 0) return `log(${this.tag++}, 'no variables');`;
-        const x = targets[0]!.name;
-        const y = targets[targets.length - 1]!.name;
+        const x = targets[0]!;
+        const y = targets[targets.length - 1]!;
         const text = `${this.pattern(p, x, y, ctx)} = ${source.replace(/ as any$/, '')}`;
         return p.form === 'array' ? `${text};` : `(${text});`;
       }
@@ -534,9 +534,9 @@ class Renderer {
         const element = (e: Expr) => (form === null || s.pattern?.raw ? this.expr(e, ctx) : form === 'array' ? `[${this.expr(e, ctx)}]` : `{ p: ${this.expr(e, ctx)} }`);
         const iterable = s.counted ? `counted(log, ${s.n})` : `[${element(s.a)}, ${element(s.b)}]`;
         const { prefix, inner } = this.loop(s.label, ctx);
-        const targets = ctx.vars.filter((v) => v.mutable);
+        const targets = this.assignable(ctx);
         if (s.pattern !== null && form !== null && s.pattern.assign && targets.length > 0) {
-          const left = this.pattern(s.pattern.p, targets[0]!.name, targets[targets.length - 1]!.name, ctx, form);
+          const left = this.pattern(s.pattern.p, targets[0]!, targets[targets.length - 1]!, ctx, form);
           return `${prefix}for (${left} of ${iterable}) ${this.braces(s.body, inner, indent)}`;
         }
         const x = this.fresh('x');
@@ -639,6 +639,11 @@ class Renderer {
       case 'throw': return `${this.cond(s.t, ctx)}throw oops(${this.expr(s.e, ctx)});`;
       case 'block': return this.braces(s.body, ctx, indent);
     }
+  }
+
+  /** What a destructuring assignment may assign to: `super` properties first in an async method, then the variables. */
+  private assignable(ctx: Ctx): string[] {
+    return [...(ctx.home ? ['super.s', 'super.p'] : []), ...ctx.vars.filter((v) => v.mutable).map((v) => v.name)];
   }
 
   private target(t: Target, ctx: Ctx): string | null {
