@@ -3476,7 +3476,7 @@ describe('found by the fuzzer', () => {
       }
     }`);
 
-  test('destructuring errors of a declaration whose initialiser awaits, or that a resumption passes (BUGS.md 31)', TODO, () =>
+  test('destructuring errors of a declaration whose initialiser awaits, or that a resumption passes (BUGS.md 31)', () =>
     same(`
       const msg = (e: any) => (e instanceof Error ? e.message : e);
       export async function main(log: any) {
@@ -3488,6 +3488,64 @@ describe('found by the fuzzer', () => {
         try { const [a] = await later(1 as any); } catch (e) { log(5, msg(e)); }
         try { let a; ({ a } = await later(null as any)); } catch (e) { log(6, msg(e)); }
       }`));
+
+  bothWays('destructuring errors name the value as V8 does: declarations passed by a resumption, initialisers that await or hold renamed, boxed names or this, assignments, for heads, catch and parameter patterns (BUGS.md 31)', `
+    const msg = (e: any) => (e instanceof Error ? e.message : e);
+    const id = (v: any) => v;
+    async function params([b]: any, { a }: any, { c }: any = null) { await WAIT(0); return [a, b, c]; }
+    async function keyed({ [id('a')]: a }: any, { a: d = 1 }: any) { await WAIT(0); return [a, d]; }
+    async function ofThis(this: any) { try { const { a } = this; await WAIT(0); } catch (e) { return msg(e); } }
+    export async function main(log: any) {
+      const o: any = {};
+      for (const v of [undefined, null, 1, {}, 's'] as any[]) {
+        o.v = v;
+        const x = v;
+        try { const [a] = x; await WAIT(0); } catch (e) { log(1, msg(e)); }
+        try { const { a } = x; await WAIT(0); } catch (e) { log(2, msg(e)); }
+        try { let [a] = o.v; await WAIT(0); } catch (e) { log(3, msg(e)); }
+        try { var [w] = id(x); await WAIT(0); } catch (e) { log(4, msg(e)); }
+        try { const { a = 1 } = x; await WAIT(0); } catch (e) { log(5, msg(e)); }
+        try { const { [id('a')]: a } = x; await WAIT(0); } catch (e) { log(6, msg(e)); }
+        try { const { ...r } = x; await WAIT(0); } catch (e) { log(7, msg(e)); }
+        try { const [a] = 1 as any; await WAIT(0); } catch (e) { log(8, msg(e)); }
+        try { const [a] = this ?? x; await WAIT(0); } catch (e) { log(9, msg(e)); }
+        try { const { a } = await WAIT(x); } catch (e) { log(10, msg(e)); }
+        try { const [a] = await WAIT(x); } catch (e) { log(11, msg(e)); }
+        try { const [a] = id(await WAIT(x)); } catch (e) { log(12, msg(e)); }
+        try { const { a } = id(await WAIT(x)); } catch (e) { log(13, msg(e)); }
+        try { const { a } = o[await WAIT('v')]; } catch (e) { log(14, msg(e)); }
+        try { const [a] = o[await WAIT('v')]; } catch (e) { log(15, msg(e)); }
+        try { const [a] = x, [b] = await WAIT(x); } catch (e) { log(16, msg(e)); }
+        try { let a; ({ a } = await WAIT(x)); } catch (e) { log(17, msg(e)); }
+        try { let a; [a] = await WAIT(x); } catch (e) { log(18, msg(e)); }
+        try { for (let [a] = x, i = 0; i < 1; i++) await WAIT(0); } catch (e) { log(19, msg(e)); }
+        try { for (let { a } = x, i = 0; i < 1; i++) await WAIT(0); } catch (e) { log(20, msg(e)); }
+        try { try { throw x; } catch ({ a }) { await WAIT(0); } } catch (e) { log(21, msg(e)); }
+        try { try { throw x; } catch ([a]) { await WAIT(0); } } catch (e) { log(22, msg(e)); }
+        try { await params(x, {}, {}); } catch (e) { log(23, msg(e)); }
+        try { await params([], x, {}); } catch (e) { log(24, msg(e)); }
+        try { await params([], {}, x); } catch (e) { log(25, msg(e)); }
+        try { await keyed(x, {}); } catch (e) { log(26, msg(e)); }
+        try { await keyed({}, x); } catch (e) { log(27, msg(e)); }
+      }
+      log(28, await ofThis.call(null), await ofThis.call(undefined));
+      const z: any = 0;
+      {
+        const z: any = null; // renamed in the compiled code
+        try { const { a } = z; await WAIT(0); } catch (e) { log(29, msg(e)); }
+        try { const [a] = z; } catch (e) { log(30, msg(e)); }
+        try { for (let [a] = z; ;) { await WAIT(0); break; } } catch (e) { log(31, msg(e)); }
+        try { for (const { a } = z; ;) { break; } } catch (e) { log(32, msg(e)); }
+        switch (z) { case null: try { let [a] = z; await WAIT(0); } catch (e) { log(33, msg(e)); } }
+      }
+      let y: any = null;
+      const read = () => y; // y is boxed
+      await WAIT(0);
+      y = undefined;
+      try { const { a } = y; } catch (e) { log(34, msg(e), read()); }
+      try { const [a] = y; } catch (e) { log(35, msg(e)); }
+      return z;
+    }`, { returns: 0 });
 
   bothWays('a loop head pattern left to the engine reads the iterator method and the for await value once', `
     export async function main(log: any) {

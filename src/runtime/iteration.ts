@@ -47,11 +47,12 @@ function iteratorOf(iterable: unknown, notIterable: string | null | undefined): 
 }
 
 /**
- * An array pattern of a loop head that the engine destructures: GetIterator runs here, with V8's
- * message for the source (a temp holds it, which V8 would name), and the engine gets the
- * iterator through this iterable, used at once and once; nothing is read twice.
+ * An array pattern that the engine destructures, whose value is not printed as written (a loop
+ * head's temp, say, which V8 would name): GetIterator runs here, with V8's message for the source
+ * (null: V8's description of the value), and the engine gets the iterator through this iterable,
+ * used at once and once; nothing is read twice.
  */
-export function iterableOnce(value: unknown, notIterable: string): Iterable<unknown> {
+export function iterableOnce(value: unknown, notIterable: string | null): Iterable<unknown> {
   handOver.iterator = iteratorOf(value, notIterable);
   return handOver;
 }

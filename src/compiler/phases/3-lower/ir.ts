@@ -80,6 +80,11 @@ export interface DeclItem extends ItemBase {
    * where the initialiser is printed inside a conditional (a declaration restored on resumption).
    */
   readonly functionName?: string;
+  /**
+   * V8's message when an array pattern's value is not iterable, which the declaration printed as
+   * an assignment (restored on resumption, or in a for-loop head) gives through `iterableOnce`.
+   */
+  readonly notIterable?: string;
 }
 
 export interface CallOperand {

@@ -221,7 +221,7 @@ class Lowering {
     const stateful = this.awaiting.size > 0;
     if (stateful) {
       this.checkSupported();
-      this.lowerDeclarationsOfBoxedVars();
+      this.lowerRewrittenDeclarations();
       this.findSteppedPatterns();
     }
     const body: Item[] = [];
@@ -245,10 +245,12 @@ class Lowering {
       const incoming = this.context.names.param(index);
       params.push(param.type === 'RestElement' ? `...${incoming}` : incoming);
       const target = param.type === 'RestElement' ? param.argument : param;
+      // The value is in a parameter of its own, which V8's messages would name.
       if (target.type === 'AssignmentPattern') {
-        this.declare('var', target.left, [`${incoming} === undefined ? `, copy(target.right), ` : ${incoming}`], bound);
+        const source = target.left.type === 'ObjectPattern' ? DEFAULTED_PARAMETER_SOURCE : null;
+        this.declare('var', target.left, [`${incoming} === undefined ? `, copy(target.right), ` : ${incoming}`], bound, source, undefined, true);
       } else {
-        this.declare('var', target, [incoming], bound);
+        this.declare('var', target, [incoming], bound, target.type === 'ObjectPattern' ? DESCRIBED_SOURCE : null, undefined, true);
       }
     });
     for (const binding of this.scope.bindings) {
@@ -315,13 +317,16 @@ class Lowering {
   /**
    * A statement that declares a boxed `var` is lowered as if it awaited, so that its declarations
    * assign to the box (see declare): copied as written, `var x = 0` would replace the box itself.
+   * So is one that declares a pattern whose initialiser is printed otherwise than written (a
+   * renamed or boxed name in it), so that the value is checked with V8's messages (see declaration).
    */
-  private lowerDeclarationsOfBoxedVars(): void {
+  private lowerRewrittenDeclarations(): void {
     const path: Node[] = [];
     const visit = (node: Node): void => {
       if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
       path.push(node);
-      if (node.type === 'VariableDeclaration' && node.kind === 'var' && node.declarations.some((d: Node) => identifiersOf(d.id).some((id) => this.isBoxed(id)))) {
+      if (node.type === 'VariableDeclaration' && node.declarations.some((d: Node) =>
+        (node.kind === 'var' && identifiersOf(d.id).some((id) => this.isBoxed(id))) || (d.id.type !== 'Identifier' && d.init && !this.namedAsWritten(d.init)))) {
         for (const statement of path) if (statement !== node && /Statement$|^SwitchCase$/.test(statement.type)) this.awaiting.add(statement);
       }
       for (const child of childrenOf(node)) visit(child);
@@ -679,22 +684,39 @@ class Lowering {
       const functionName = init !== null && d.id.type === 'Identifier' && isAnonymousFunction(d.init) ? d.id.name : undefined;
       if (functionName !== undefined && this.awaits(d.init)) init = named(functionName, init!);
       const source = d.init ? (d.id.type === 'ArrayPattern' ? iterableSource(this.context.text, d.init) : calleeText(this.context.text, d.init)) : null;
-      this.declare(keyword, d.id, init, out, source, functionName);
+      // A pattern's value printed otherwise than written would be named so in V8's messages.
+      const checked = d.init !== null && d.id.type !== 'Identifier' && !this.namedAsWritten(d.init);
+      this.declare(keyword, d.id, init, out, source, functionName, checked);
     }
   }
 
   /**
-   * Declares `target` with `init`. A pattern whose defaults or computed keys await is lowered
-   * into steps (see destructure); `source` is how V8 names the value in its errors then.
+   * Whether V8 names `node` in its messages as written once it is compiled (see calleeText): not
+   * when it awaits, nor when a name in it is printed otherwise (renamed, boxed, `this` or `arguments`).
    */
-  private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null, functionName?: string): void {
+  private namedAsWritten(node: Node): boolean {
+    if (this.awaits(node)) return false;
+    const names = this.context.names;
+    const printed = (n: Node): string => {
+      if (n.type === 'ThisExpression') return this.thisValue ? names.this : 'this';
+      return this.renames.get(n) ?? (n.name === 'arguments' && this.argumentsValue ? names.arguments : n.name);
+    };
+    return calleeText(this.context.text, node, printed) === calleeText(this.context.text, node);
+  }
+
+  /**
+   * Declares `target` with `init`. A pattern whose defaults or computed keys await is lowered
+   * into steps (see destructure); `source` is how V8 names the value in its errors then, and
+   * `checked`: a pattern left to the engine gets the checks whose messages name the value first
+   * (`init` is not printed as written: a temp, or rewritten names).
+   */
+  private declare(keyword: Keyword, target: Node, init: Chunk[] | null, out: Item[], source: string | null = null, functionName?: string, checked = false): void {
     // Patterns that declare a boxed variable are lowered too, so that each name is declared alone.
     if (init !== null && target.type !== 'Identifier' && (this.awaits(target) || this.stepped.has(target) || identifiersOf(target).some((id) => this.isBoxed(id)))) {
       this.destructure(target, init, keyword, source, out);
       return;
     }
-    // A loop head's value is in a temp, which V8's messages would name where native names `.for`.
-    if (source === FOR_SOURCE && init !== null) init = this.checkedLoopValue(target, init, source, out);
+    if (checked && init !== null) init = this.checkedValue(target, init, keyword, source, out);
     const declared: Value[] = [];
     for (const id of identifiersOf(target)) {
       const ref = this.scope.referenceAt.get(id);
@@ -719,7 +741,9 @@ class Lowering {
     }
     // A declared name is printed as the variable's name (not through the rewrites of its identifier).
     const printed: Chunk = ref ? this.valueOf(ref.binding).name : copy(target);
-    out.push({ kind: 'decl', keyword, target: [printed], declared, isPattern: target.type !== 'Identifier', init, functionName, ...NO_STATES });
+    // Restored on resumption, the declaration is printed as an assignment, whose message describes a value that is not iterable.
+    const notIterable = target.type === 'ArrayPattern' && !checked && init !== null && source !== null ? `${source} is not iterable` : undefined;
+    out.push({ kind: 'decl', keyword, target: [printed], declared, isPattern: target.type !== 'Identifier', init, functionName, notIterable, ...NO_STATES });
   }
 
   /**
@@ -769,20 +793,25 @@ class Lowering {
     const first = pattern.properties[0];
     const named = first && first.type === 'Property' && !first.computed ? propertyKeyOf(first.key) : null;
     const destructuring = source !== null && !(named !== null && first.value.type === 'AssignmentPattern');
-    const prefix = !destructuring ? 'Cannot read properties of ' : named === null ? `Cannot destructure '${source}' as it is ` : `Cannot destructure property '${named}' of '${source}' as it is `;
+    // A parameter's value is described: 'object null' or 'undefined'.
+    const described: Chunk[] = source === DESCRIBED_SOURCE ? ['"\'" + (', ...value, ' === null ? "object null" : "undefined") + "\'"'] : [JSON.stringify(`'${source}'`)];
+    const prefix: Chunk[] = !destructuring ? ['"Cannot read properties of "'] : named === null ? ['"Cannot destructure " + ', ...described, ' + " as it is "'] : [JSON.stringify(`Cannot destructure property '${named}' of `), ' + ', ...described, ' + " as it is "'];
     const suffix = destructuring ? '.' : named === null ? '' : ` (reading '${named}')`;
-    this.guard(out, (into) => into.push(exit('throw', ['if (', ...value, ' === null || ', ...value, ` === undefined) throw new globalThis.TypeError(${JSON.stringify(prefix)} + `, ...value, ` + ${JSON.stringify(suffix)});`])));
+    this.guard(out, (into) => into.push(exit('throw', ['if (', ...value, ' === null || ', ...value, ' === undefined) throw new globalThis.TypeError(', ...prefix, ' + ', ...value, ` + ${JSON.stringify(suffix)});`])));
   }
 
   /**
-   * The value of a loop head's pattern that the engine destructures (a declaration, `source` being
-   * `.for`, or an assignment, null): the checks whose V8 messages name the value are made first.
-   * An object pattern's value is checked for null and undefined; an array pattern's iterator is
-   * got by the runtime and handed to the engine (an assigned one's message describes the value,
-   * as V8's does for the temp).
+   * The value of a pattern that the engine destructures, printed otherwise than written (a loop
+   * head's or a catch parameter's temp, an initialiser that awaits or whose names are renamed):
+   * the checks whose V8 messages name the value are made first. An object pattern's value is
+   * checked for null and undefined; a declared array pattern's iterator is got by the runtime
+   * (`source`: see iterableSource) and handed to the engine (an assigned one's message describes
+   * the value, as V8's does for the temp).
    */
-  private checkedLoopValue(pattern: Node, value: Chunk[], source: string | null, out: Item[]): Chunk[] {
-    if (pattern.type === 'ArrayPattern' && source !== null) return [`${this.context.names.runtime('iterableOnce')}(`, ...value, `, ${JSON.stringify(`${source} is not iterable`)})`];
+  private checkedValue(pattern: Node, value: Chunk[], keyword: Keyword | null, source: string | null, out: Item[]): Chunk[] {
+    if (pattern.type === 'ArrayPattern' && keyword !== null) {
+      return [`${this.context.names.runtime('iterableOnce')}(`, ...value, `, ${source === null ? 'null' : JSON.stringify(`${source} is not iterable`)})`];
+    }
     if (pattern.type !== 'ObjectPattern') return value;
     const checked = isRef(value) ? value : [read(this.spillChunks(value, out))];
     this.requireCoercible(pattern, checked, source, out);
@@ -993,7 +1022,9 @@ class Lowering {
     const assignedConst = patterns.length > 0 && node.init.kind === 'const' &&
       node.init.declarations.some((d: Node) => identifiersOf(d.id).some((id) => this.scope.referenceAt.get(id)?.binding.reassigned));
     const steppedHead = assignedConst || patterns.some((d) => this.stepped.has(d.id));
-    const headAwaits = boxedHead || steppedHead || this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
+    // A pattern's initialiser printed otherwise than written is checked first (see declaration), before the loop.
+    const checkedHead = patterns.some((d) => d.init && !this.namedAsWritten(d.init));
+    const headAwaits = boxedHead || steppedHead || checkedHead || this.awaits(node.init) || this.awaits(node.test) || this.awaits(node.update);
     if (!headAwaits) {
       let init: DeclItem[] | Chunk[] | null = null;
       if (node.init && node.init.type === 'VariableDeclaration') {
@@ -1102,9 +1133,10 @@ class Lowering {
 
   /** Binds the target of a for-in, for-of or for await loop to the value of one step. */
   private loopTarget(left: Node, value: Chunk[], out: Item[]): void {
-    if (left.type === 'VariableDeclaration') this.declare(left.kind as Keyword, left.declarations[0].id, value, out, FOR_SOURCE);
+    // The value is in a temp, which V8's messages would name where native names `.for`.
+    if (left.type === 'VariableDeclaration') this.declare(left.kind as Keyword, left.declarations[0].id, value, out, FOR_SOURCE, undefined, true);
     else if (this.awaits(left)) this.bindTarget(left, value, null, this.assignmentReference(left, null, out), out);
-    else out.push(code(['(', copy(left), ' = ', ...this.checkedLoopValue(left, value, null, out), ');']));
+    else out.push(code(['(', copy(left), ' = ', ...this.checkedValue(left, value, null, null, out), ');']));
   }
 
   private switchStatement(node: Node, out: Item[], labels: string[]): void {
@@ -1190,7 +1222,7 @@ class Lowering {
     const catchItems: Item[] = [];
     if (handler.param) {
       // V8 names the exception `.catch` when it is null or undefined; it describes a non-iterable one.
-      this.declare('let', handler.param, [read(caught)], catchItems, handler.param.type === 'ArrayPattern' ? null : '.catch');
+      this.declare('let', handler.param, [read(caught)], catchItems, handler.param.type === 'ArrayPattern' ? null : '.catch', undefined, true);
     }
     catchItems.push(...this.lowerBlock(handler.body));
     if (hasFinally) this.tryDepth--;
@@ -1618,7 +1650,8 @@ class Lowering {
     const left = node.left;
     const operator: string = node.operator;
     if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
-      if (!this.awaits(left)) return ['(', copy(left), ' = ', ...this.expr(node.right, out), ')'];
+      // The value that awaits is printed as a temp, which V8 would name.
+      if (!this.awaits(left)) return ['(', copy(left), ' = ', ...this.checkedValue(left, this.expr(node.right, out), null, calleeText(this.context.text, node.right), out), ')'];
       // The pattern awaits: lowered into steps; the assignment's value is its source.
       const source = this.spillChunks(this.expr(node.right, out), out);
       // V8 names the source of an object pattern; it describes a value an array pattern cannot iterate.
@@ -1889,14 +1922,16 @@ function lastIndexWhere<T>(items: readonly T[], predicate: (item: T) => boolean)
   return -1;
 }
 
-/** V8's rendering of a callee in "x is not a function" (its CallPrinter, for common shapes). */
-function calleeText(text: string, callee: Node): string {
+/**
+ * V8's rendering of a callee in "x is not a function" (its CallPrinter, for common shapes).
+ * `printed`: how a name or `this` is printed (as written by default).
+ */
+function calleeText(text: string, callee: Node, printed: (node: Node) => string = (node) => (node.type === 'ThisExpression' ? 'this' : node.name)): string {
   const render = (node: Node): string => {
     switch (node.type) {
       case 'Identifier':
-        return node.name;
       case 'ThisExpression':
-        return 'this';
+        return printed(node);
       case 'Literal':
         return typeof node.value === 'string' ? JSON.stringify(node.value) : String(node.raw ?? node.value);
       case 'MemberExpression': {
@@ -2071,6 +2106,10 @@ function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<N
 
 /** How V8 names the value of a for-in/of or for await loop's head in its messages. */
 const FOR_SOURCE = '.for';
+/** A parameter's object pattern: V8 describes the value where it names the source (see requireCoercible). */
+const DESCRIBED_SOURCE = '\0described';
+/** How V8 names the value of a parameter's object pattern with a default, whatever the default. */
+const DEFAULTED_PARAMETER_SOURCE = '(intermediate value)(intermediate value)(intermediate value)';
 
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
 const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class', 'function declaration']);

@@ -328,9 +328,9 @@ export class ItemEmitter {
     // A name of its own (not a prologue scratch: a `var` head would redeclare it).
     this.gen(`${this.names.temp()} = ${this.s} === 0 ? void (`);
     this.chunks(d.target);
-    this.gen(' = (');
-    this.chunks(d.init!);
-    this.gen(')) : ');
+    this.gen(' = ');
+    this.patternValue(d);
+    this.gen(') : ');
     const restores = d.keyword === 'var' ? [] : d.declared.flatMap((v) => {
       const slot = this.slotExpression(v);
       return slot ? [`${v.name} = ${slot}`] : [];
@@ -409,7 +409,7 @@ export class ItemEmitter {
       this.gen(`if (${this.s} === 0) (`);
       this.chunks(d.target);
       this.gen(' = ');
-      this.chunks(d.init);
+      this.patternValue(d);
       this.gen(');');
     }
     if (d.keyword !== 'var') {
@@ -420,6 +420,19 @@ export class ItemEmitter {
       this.gen(` else { ${restores.join('')}}`);
     }
     this.gen(' ');
+  }
+
+  /** The value of a declared pattern printed as an assignment: an array pattern's iterator got with the declaration's message. */
+  private patternValue(d: DeclItem): void {
+    if (d.notIterable === undefined) {
+      this.gen('(');
+      this.chunks(d.init!);
+      this.gen(')');
+      return;
+    }
+    this.gen(`${this.names.runtime('iterableOnce')}(`);
+    this.chunks(d.init!);
+    this.gen(`, ${JSON.stringify(d.notIterable)})`);
   }
 
   // ---------------------------------------------------------------- suspension points
