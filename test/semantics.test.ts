@@ -3405,7 +3405,7 @@ describe('found by the fuzzer', () => {
       return a;
     }`, { returns: 3 });
 
-  test('shadowing bindings of one name read in their dead zones, one block inside the other (BUGS.md 19)', TODO, () =>
+  test('shadowing bindings of one name read in their dead zones, one block inside the other (BUGS.md 19)', () =>
     same(`
       const msg = (e: any) => (e instanceof Error ? e.message : e);
       export async function main(log: any) {
@@ -3423,6 +3423,62 @@ describe('found by the fuzzer', () => {
         }
         return a;
       }`, { log: [[1, "Cannot access 'a' before initialization"], [3, "Cannot access 'a' before initialization"], 5], returns: 1 }));
+
+  bothWays('shadowing bindings read in their dead zones, one block inside the other: the outer one dead in the inner block, or live after it or around it in a loop', `
+    const msg = (e: any) => (e instanceof Error ? e.message : e);
+    export async function main(log: any) {
+      const fns: any[] = [];
+      {
+        const f0 = () => a;
+        try { log(0, f0()); } catch (e) { log(1, msg(e)); }
+        let a = await WAIT('outer');
+        {
+          const f1 = () => a;
+          try { log(2, f1()); } catch (e) { log(3, msg(e)); }
+          let a = await WAIT('inner');
+          fns.push(f1);
+          log(4, f1(), a, await WAIT(0));
+        }
+        log(5, f0());
+        fns.push(f0);
+      }
+      {
+        const g0 = () => b;
+        let b = 'outer b';
+        { const g1 = () => b; let b = await WAIT('inner b'); log(6, g1(), b); }
+        log(7, g0(), b);
+      }
+      {
+        const h0 = () => c;
+        let c = 0;
+        for (let i = 0; i < 2; i++) {
+          log(8, c);
+          { const h1 = () => c; let c = await WAIT(i); fns.push(h1); log(9, h1(), c); }
+          c += 10;
+        }
+        log(10, h0());
+      }
+      return fns.map((f) => f());
+    }`, { returns: ['inner', 'outer', 0, 1] });
+
+  test('a switch case binding read in its dead zone from a later case, shadowed there by a block read in its own (seed 6)', () =>
+    same(`
+      const msg = (e: any) => (e instanceof Error ? e.message : e);
+      export async function main(log: any) {
+        switch (0) {
+          case 1:
+            let v0 = 0;
+          default:
+            try { log(0, v0); } catch (e) { log(1, msg(e)); }
+            {
+              const f0 = () => v0;
+              try { log(2, f0()); } catch (e0) { log(3, msg(e0)); }
+              let v0 = await later(4);
+              log(4, f0());
+            }
+        }
+        await 0;
+      }`, { log: [[1, "Cannot access 'v0' before initialization"], [3, "Cannot access 'v0' before initialization"], [4, 4]] }));
 
   test('a destructuring for-of or for await head meeting undefined, null or a non-iterable names .for (seed 2)', async () => {
     const heads = [

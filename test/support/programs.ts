@@ -594,8 +594,12 @@ class Renderer {
           const brk = c.brk ? ' break;' : '';
           if (!s.lexical) return `${head} ${this.braces(c.body, inner, indent + '  ')}${brk}`;
           this.nesting++;
+          const before = new Set(scope.vars);
           const lines = c.body.map((stmt) => `\n${indent}    ${this.stmt(stmt, scope, indent + '    ')}`);
           this.nesting--;
+          // Read from the later cases, maybe in their dead zone: not shadowed there by a `tdz` block
+          // (BUGS.md 19: one read after such a block keeps the name, the block's is renamed).
+          scope.earlyNames = [...scope.earlyNames, ...scope.vars.filter((v) => !before.has(v)).map((v) => v.name)];
           return `${head}${lines.join('')}${brk ? `\n${indent}   ${brk}` : ''}`;
         });
         return `switch (${d}) {\n${clauses.map((c) => `${indent}  ${c}`).join('\n')}\n${indent}}`;

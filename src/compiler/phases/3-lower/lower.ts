@@ -140,18 +140,30 @@ class Lowering {
     // be read in its dead zone before its declaration (V8's error then names the binding as written),
     // directly or by a closure created before it.
     const blockScoped = (b: Binding): boolean => b.kind === 'let' || b.kind === 'const' || b.kind === 'class';
+    // A `switch` case's binding is also read in its dead zone from a later case, entered directly.
     const earlyRead = (b: Binding): boolean => {
       const declaration = b.refs.find((r) => r.write && !r.nested);
-      return blockScoped(b) && declaration !== undefined && b.refs.some((r) => r.node.start < declaration.node.start);
+      if (!blockScoped(b) || declaration === undefined) return false;
+      const clause = (r: { node: Node }): number => (b.scope.type === 'SwitchStatement' ? b.scope.cases.findIndex((c: Node) => c.start <= r.node.start && r.node.end <= c.end) : -1);
+      return b.refs.some((r) => r.node.start < declaration.node.start || clause(r) !== clause(declaration));
     };
-    // Several such bindings all keep the name when each is in a block of its own, none inside
-    // another: no code in one block saves or restores the other's value, which is dead there.
-    const apart = (bs: Binding[]): boolean =>
-      bs.every((b) => b.scope.type === 'BlockStatement' && bs.every((c) => c === b || c.scope.end <= b.scope.start || b.scope.end <= c.scope.start));
+    // Several such bindings keep the name together when no code in the scope of one saves or
+    // restores another's value: each in a block of its own, none inside another; or one in a block
+    // inside the other's scope, where the other is dead (referenced only before the block, and no
+    // loop that awaits around the block within its scope).
+    const within = (inner: Node, outer: Node): boolean => outer.start <= inner.start && inner.end <= outer.end;
+    const loops = [...this.awaiting].filter((n) => /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type));
+    const together = (x: Binding, y: Binding): boolean => {
+      const [outer, inner] = within(y.scope, x.scope) ? [x, y] : within(x.scope, y.scope) ? [y, x] : [null, null];
+      if (outer === null || inner === null) return x.scope.type === 'BlockStatement' && y.scope.type === 'BlockStatement';
+      return inner.scope.type === 'BlockStatement' && inner.scope !== outer.scope && outer.refs.every((r) => r.node.end <= inner.scope.start) &&
+        !loops.some((l) => within(inner.scope, l) && within(l, outer.scope));
+    };
     for (const group of byName.values()) {
       if (group.length < 2) continue;
       const early = group.filter(earlyRead);
-      const keepers = blockScoped(group[0]!) && !earlyRead(group[0]!) && (early.length === 1 || (early.length > 1 && apart(early))) ? early : [group[0]!];
+      const compatible = early.every((x) => early.every((y) => x === y || together(x, y)));
+      const keepers = early.length > 0 && compatible && (early.includes(group[0]!) || blockScoped(group[0]!)) ? early : [group[0]!];
       for (const binding of group) if (!keepers.includes(binding)) this.rename(binding, shorthand);
     }
   }
