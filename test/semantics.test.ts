@@ -4366,7 +4366,7 @@ describe('function names through restored declarations', () => {
         log(arrow(), (await later1()), v());
       }`));
 
-  test('anonymous functions and classes kept in temps, and renamed declarations, keep their names (BUGS.md 32)', TODO, () =>
+  test('anonymous functions and classes kept in temps, and renamed declarations, keep their names (BUGS.md 32)', () =>
     same(`
       export async function main(log: any) {
         const name = (f: any) => f.name;
@@ -4377,4 +4377,71 @@ describe('function names through restored declarations', () => {
         { function g() {} class K {} await later(0); log(g.name, K.name); }
         return [g, K];
       }`, { log: ['', '', 'x', ['g', 'K']], returns: [1, 2] }));
+
+  bothWays('anonymous functions and classes spilled, in argument scratch, receivers, callees, conditional results, awaited, or property values (named by their keys, computed ones converted once, in order), parameter defaults (BUGS.md 32)', `
+    async function defaults(a = class {}, b = function () {}, { c = () => 1 }: any = {}, [d = class {}]: any = []) {
+      await WAIT(0);
+      return [a.name, b.name, c.name, d.name];
+    }
+    export async function main(log: any) {
+      const name = (f: any) => f.name;
+      const c = log.length >= 0;
+      log(1, name(class {}, await WAIT(0)), name(function () {}, await WAIT(0)), name(() => 1, await WAIT(0)));
+      log(2, (await WAIT(function () {})).name, (await WAIT(class {})).name);
+      log(3, [class {}, await WAIT(0)][0].name);
+      log(4, (c ? class {} : await WAIT(0)).name, (c ? () => 1 : await WAIT(0)).name, ((await WAIT(0)) || function () {}).name);
+      log(5, await (class { static n() { return this.name; } }).n(), await (class { static n() { return this.name; } }).n.call(class {}));
+      log(6, (await class {}).name, (await function () {}).name);
+      log(7, ({ x: class {}, y: await WAIT(0) }).x.name, ({ x: (class {}), y: await WAIT(0) }).x.name, ({ x: (0, class {}), y: await WAIT(0) }).x.name);
+      const o: any = { 'a b': class {}, 1: class {}, [Symbol('s')]: class {}, [await WAIT('k')]: class {}, z: await WAIT(0) };
+      log(8, o['a b'].name, o[1].name, Object.getOwnPropertySymbols(o).map((s) => o[s].name), o.k.name);
+      log(9, ({ __proto__: class {}, y: await WAIT(0) } as any).__proto__ === Object.prototype);
+      log(10, ({ x: async () => 1, y: await WAIT(0) }).x.name, name(async () => 1, await WAIT(0)));
+      const key = { toString() { log('key'); return 'k'; } };
+      log(11, Object.keys({ [key as any]: log('value'), y: await WAIT(0) }), ({ [key as any]: class {}, y: await WAIT(0) } as any).k.name);
+      log(12, await defaults());
+    }`, {
+      log: [
+        [1, '', '', ''], [2, '', ''], [3, ''], [4, '', '', ''], [5, '', ''], [6, '', ''], [7, 'x', 'x', ''], [8, 'a b', '1', ['[s]'], 'k'],
+        [9, false], [10, 'x', ''], 'key', 'value', 'key', [11, ['k', 'y'], 'k'], [12, ['a', 'b', 'c', 'd']],
+      ],
+    });
+
+  bothWays('renamed function and class declarations keep their names: in blocks that await or not, switches, generators, a class reading its own name (BUGS.md 32)', `
+    export async function main(log: any) {
+      const g: any = 1, K: any = 2, h: any = 3;
+      {
+        log(1, g.name, h.name);
+        function g() { return g; }
+        function* h() {}
+        { function g() {} class K {} log(2, g.name, K.name); }
+        await WAIT(0);
+        log(3, g.name, h.name, g() === g);
+      }
+      {
+        class K { static self() { return K; } static [(log(4), 'k')]() {} }
+        const before = K;
+        await WAIT(0);
+        log(5, K.name, K.self() === K, before === K);
+      }
+      {
+        class K { static [await WAIT('k')]() {} static self() { return K; } }
+        log(6, K.name, K.self() === K, typeof K.k);
+      }
+      switch (c()) {
+        case false: function g() {}
+        case true: log(7, g.name); await WAIT(0);
+        default: log(8, g.name);
+      }
+      for (const i of [1, 2]) {
+        switch (i) {
+          case 1: log(9, typeof g);
+          case 2: { function g() {} log(10, g.name, i); await WAIT(0); log(11, g.name); }
+        }
+      }
+      const f = () => [g, K];
+      { log(12, g.name); function g() {} class K { static self() { return K; } } log(13, K.name, K.self() === K); }
+      return [g, K, h, f()];
+      function c() { return true; }
+    }`, { returns: [1, 2, 3, [1, 2]] });
 });

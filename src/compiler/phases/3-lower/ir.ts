@@ -266,8 +266,11 @@ export function spanOf(items: readonly Item[]): { lo: number; hi: number } {
   return { lo, hi };
 }
 
-/** `value` (an anonymous function or class) as the value of a property `name`, so that it takes that name. */
-export function named(name: string, value: Chunk[]): Chunk[] {
-  const key = JSON.stringify(name);
-  return [`{ [${key}]: `, ...value, ` }[${key}]`];
+/**
+ * `value` (an anonymous function or class) as the value of a property `name` (or of the property
+ * key that `name` holds), so that it takes that name.
+ */
+export function named(name: string | Chunk[], value: Chunk[]): Chunk[] {
+  const key: Chunk[] = typeof name === 'string' ? [JSON.stringify(name)] : name;
+  return ['{ [', ...key, ']: ', ...value, ' }[', ...key, ']'];
 }

@@ -127,6 +127,8 @@ class Lowering {
   /** `let`/`const` patterns lowered into steps although they do not await (see findSteppedPatterns). */
   private readonly stepped = new Set<Node>();
   private readonly renames = new Map<Node, string>();
+  /** Renamed class declarations, with the new name (see keepClassNames). */
+  private readonly renamedClasses = new Map<Node, string>();
 
   /**
    * Bindings that share a name with another binding of this function get a name of their own:
@@ -235,6 +237,7 @@ class Lowering {
       this.checkSupported();
       this.lowerRewrittenDeclarations();
       this.findSteppedPatterns();
+      this.keepClassNames();
     }
     const body: Item[] = [];
     // Parameters bound in the body, after the boxes (a default may read an earlier parameter's box).
@@ -260,7 +263,9 @@ class Lowering {
       // The value is in a parameter of its own, which V8's messages would name.
       if (target.type === 'AssignmentPattern') {
         const source = target.left.type === 'ObjectPattern' ? DEFAULTED_PARAMETER_SOURCE : null;
-        this.declare('var', target.left, [`${incoming} === undefined ? `, copy(target.right), ` : ${incoming}`], bound, source, undefined, true);
+        // A default that is an anonymous function takes the parameter's name (not in a conditional).
+        const value = target.left.type === 'Identifier' && isAnonymousFunction(target.right) ? named(target.left.name, [copy(target.right)]) : [copy(target.right)];
+        this.declare('var', target.left, [`${incoming} === undefined ? `, ...value, ` : ${incoming}`], bound, source, undefined, true);
       } else {
         this.declare('var', target, [incoming], bound, target.type === 'ObjectPattern' ? DESCRIBED_SOURCE : null, undefined, true);
       }
@@ -330,21 +335,51 @@ class Lowering {
    * A statement that declares a boxed `var` is lowered as if it awaited, so that its declarations
    * assign to the box (see declare): copied as written, `var x = 0` would replace the box itself.
    * So is one that declares a pattern whose initialiser is printed otherwise than written (a
-   * renamed or boxed name in it), so that the value is checked with V8's messages (see declaration).
+   * renamed or boxed name in it), so that the value is checked with V8's messages (see declaration),
+   * and one that declares a renamed function or class, which must keep its name.
    */
   private lowerRewrittenDeclarations(): void {
     const path: Node[] = [];
+    const lower = (): void => {
+      for (const statement of path) if (/Statement$|^SwitchCase$/.test(statement.type)) this.awaiting.add(statement);
+    };
     const visit = (node: Node): void => {
+      // A renamed function declaration gets its name back where it is hoisted (items.ts,
+      // nameResets), a renamed class is declared as a class expression (see keepClassNames).
+      if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node !== this.fn && node.id && this.renames.has(node.id)) lower();
       if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
       path.push(node);
       if (node.type === 'VariableDeclaration' && node.declarations.some((d: Node) =>
         (node.kind === 'var' && identifiersOf(d.id).some((id) => this.isBoxed(id))) || (d.id.type !== 'Identifier' && d.init && !this.namedAsWritten(d.init)))) {
-        for (const statement of path) if (statement !== node && /Statement$|^SwitchCase$/.test(statement.type)) this.awaiting.add(statement);
+        lower();
       }
       for (const child of childrenOf(node)) visit(child);
       path.pop();
     };
     visit(this.fn.body);
+  }
+
+  /**
+   * A renamed class declaration keeps its own name, which the class takes and which its body
+   * reads (the class's inner binding): it is printed `let <new name> = class <name> …` (a
+   * statement that declares one is lowered, see lowerRewrittenDeclarations).
+   */
+  private keepClassNames(): void {
+    const visit = (node: Node): void => {
+      if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
+      const name = node.type === 'ClassDeclaration' && node.id ? this.renames.get(node.id) : undefined;
+      if (name !== undefined) {
+        this.renames.delete(node.id);
+        this.renamedClasses.set(node, name);
+      }
+      for (const child of childrenOf(node)) visit(child);
+    };
+    visit(this.fn.body);
+  }
+
+  /** The name a class declaration declares, as printed. */
+  private classTarget(node: Node): Chunk {
+    return this.renamedClasses.get(node) ?? copy(node.id);
   }
 
   /**
@@ -622,7 +657,7 @@ class Lowering {
       case 'ClassDeclaration': {
         const ref = this.scope.referenceAt.get(node.id)!;
         const init = this.classWithAwaits(node, out);
-        out.push({ kind: 'decl', keyword: 'let', target: [copy(node.id)], declared: [this.valueOf(ref.binding)], isPattern: false, init, ...NO_STATES });
+        out.push({ kind: 'decl', keyword: 'let', target: [this.classTarget(node)], declared: [this.valueOf(ref.binding)], isPattern: false, init, ...NO_STATES });
         return;
       }
       default:
@@ -654,7 +689,7 @@ class Lowering {
         return;
       }
       const value = this.valueOf(ref.binding);
-      out.push({ kind: 'decl', keyword: 'let', target: [copy(node.id)], declared: [value], isPattern: false, init: [copy(node)], ...NO_STATES });
+      out.push({ kind: 'decl', keyword: 'let', target: [this.classTarget(node)], declared: [value], isPattern: false, init: [copy(node)], ...NO_STATES });
       return;
     }
     if (node.type === 'FunctionDeclaration') {
@@ -855,7 +890,7 @@ class Lowering {
       if (property.computed) {
         const converted = this.temp();
         // ToPropertyKey at once, before the target and the value (an object key converts once).
-        this.guard(out, (into) => into.push(code([write(converted), ` = ${global}.Reflect.ownKeys({ [`, ...this.expr(property.key, into), ']: 0 })[0];'], [converted])));
+        this.guard(out, (into) => into.push(code([write(converted), ' = ', ...propertyKey(this.expr(property.key, into)), ';'], [converted])));
         key = [read(converted)];
       } else {
         key = [JSON.stringify(propertyKeyOf(property.key))];
@@ -1396,7 +1431,8 @@ class Lowering {
     if (argument.type === 'CallExpression' && !argument.optional && argument.callee.type !== 'Super' && !(argument.callee.type === 'MemberExpression' && (argument.callee.optional || argument.callee.object.type === 'Super'))) {
       call = this.callOperand(argument, out);
     } else {
-      operand = this.expr(argument, out);
+      // Kept in the site's result.
+      operand = unnamed(argument, this.expr(argument, out));
     }
     return this.pushSite(operand, call, out, used, node.start);
   }
@@ -1451,6 +1487,8 @@ class Lowering {
       const argsAwait = node.arguments.some((a: Node) => this.awaits(a));
       let receiver: Chunk[] = this.plainExpr(chained.object);
       if (argsAwait) receiver = this.spill(receiver, chained.object, out);
+      // The receiver and the callee may be kept in scratch locals (items.ts, site).
+      receiver = unnamed(chained.object, receiver);
       const dot = chained.optional ? '?.' : '.';
       const access: Chunk[] = chained.computed ? [chained.optional ? '?.[' : '[', copy(chained.property), ']'] : [dot, copy(chained.property)];
       if (argsAwait) {
@@ -1466,6 +1504,7 @@ class Lowering {
       const keyAwaits = callee.computed && this.awaits(callee.property);
       let receiver = this.expr(callee.object, out);
       if (keyAwaits || argsAwait) receiver = this.spill(receiver, callee.object, out);
+      receiver = unnamed(callee.object, receiver);
       let access: Chunk[];
       if (callee.computed) {
         let key = this.expr(callee.property, out);
@@ -1483,6 +1522,7 @@ class Lowering {
     }
     let fnChunks = this.expr(callee, out);
     if (argsAwait) fnChunks = this.spill(fnChunks, callee, out);
+    fnChunks = unnamed(callee, fnChunks);
     return { receiver: null, callee: fnChunks, args: this.args(args, out), calleeText: calleeText(this.context.text, callee) };
   }
 
@@ -1493,6 +1533,8 @@ class Lowering {
       const inner = spread ? arg.argument : arg;
       let value = this.expr(inner, out);
       if (index < last) value = this.spill(value, inner, out);
+      // Arguments may be kept in scratch locals (items.ts, argument) or temps (checkedCall).
+      value = unnamed(inner, value);
       return spread ? ['...', ...value] : value;
     });
   }
@@ -1585,7 +1627,7 @@ class Lowering {
       const access: Chunk[] = link.computed ? ['[', ...this.expr(link.property, out), ']'] : ['.', copy(link.property)];
       walk(1, this.spillChunks(['super', ...access], out), receiver, out);
     } else {
-      walk(0, this.spillChunks(this.expr(base, out), out), null, out);
+      walk(0, this.spillChunks(unnamed(base, this.expr(base, out)), out), null, out);
     }
     return [read(result)];
   }
@@ -1609,11 +1651,11 @@ class Lowering {
       fn = [read(this.spillChunks(['super', ...access], out))];
     } else if (chained) {
       // (a?.tag)`...`: still called with its object as `this`.
-      receiver = [read(this.spillChunks(this.plainExpr(chained.object), out))];
+      receiver = [read(this.spillChunks(unnamed(chained.object, this.plainExpr(chained.object)), out))];
       const access: Chunk[] = chained.computed ? [chained.optional ? '?.[' : '[', copy(chained.property), ']'] : [chained.optional ? '?.' : '.', copy(chained.property)];
       fn = [read(this.spillChunks([...receiver, ...access], out))];
     } else if (tag.type === 'MemberExpression') {
-      receiver = [read(this.spillChunks(this.expr(tag.object, out), out))];
+      receiver = [read(this.spillChunks(unnamed(tag.object, this.expr(tag.object, out)), out))];
       const access: Chunk[] = tag.computed ? ['[', ...this.expr(tag.property, out), ']'] : ['.', copy(tag.property)];
       fn = [read(this.spillChunks([...receiver, ...access], out))];
     } else {
@@ -1638,9 +1680,9 @@ class Lowering {
 
   private logical(operator: string, left: Node, right: Node, out: Item[]): Chunk[] {
     const result = this.temp();
-    out.push(code([write(result), ' = ', ...this.expr(left, out), ';'], [result]));
+    out.push(code([write(result), ' = ', ...unnamed(left, this.expr(left, out)), ';'], [result]));
     const branch: Item[] = [];
-    const value = this.expr(right, branch);
+    const value = unnamed(right, this.expr(right, branch));
     branch.push(code([write(result), ' = ', ...value, ';'], [result]));
     const test: Chunk[] = operator === '&&' ? [read(result)] : operator === '||' ? ['!', read(result)] : ['(', read(result), ' === null || ', read(result), ' === undefined)'];
     out.push(this.ifItem(test, branch, null));
@@ -1651,9 +1693,9 @@ class Lowering {
     const result = this.temp();
     const test = this.expr(node.test, out);
     const consequent: Item[] = [];
-    consequent.push(code([write(result), ' = ', ...this.expr(node.consequent, consequent), ';'], [result]));
+    consequent.push(code([write(result), ' = ', ...unnamed(node.consequent, this.expr(node.consequent, consequent)), ';'], [result]));
     const alternate: Item[] = [];
-    alternate.push(code([write(result), ' = ', ...this.expr(node.alternate, alternate), ';'], [result]));
+    alternate.push(code([write(result), ' = ', ...unnamed(node.alternate, this.expr(node.alternate, alternate)), ';'], [result]));
     out.push(this.ifItem(test, consequent, alternate));
     return [read(result)];
   }
@@ -1665,7 +1707,7 @@ class Lowering {
       // The value that awaits is printed as a temp, which V8 would name.
       if (!this.awaits(left)) return ['(', copy(left), ' = ', ...this.checkedValue(left, this.expr(node.right, out), null, calleeText(this.context.text, node.right), out), ')'];
       // The pattern awaits: lowered into steps; the assignment's value is its source.
-      const source = this.spillChunks(this.expr(node.right, out), out);
+      const source = this.spillChunks(unnamed(node.right, this.expr(node.right, out)), out);
       // V8 names the source of an object pattern; it describes a value an array pattern cannot iterate.
       this.destructure(left, [read(source)], null, left.type === 'ObjectPattern' ? calleeText(this.context.text, node.right) : null, out);
       return [read(source)];
@@ -1719,7 +1761,16 @@ class Lowering {
     parts.forEach((part, index) => {
       if (index > last) return;
       let value = this.expr(part, out);
-      if (index < last) value = this.spill(value, part, out);
+      const property = node.type === 'ObjectExpression' ? node.properties.find((p: Node) => p.type === 'Property' && (p.value === part || (p.computed && p.key === part))) : undefined;
+      if (index < last && property?.computed && property.key === part) {
+        // Converted at once, before the value, as natively (and once: the property is made later).
+        value = [read(this.spillChunks(propertyKey(value), out))];
+      } else if (index < last && property !== undefined && isAnonymousFunction(part) && (property.computed || propertyKeyOf(property.key) !== '__proto__')) {
+        // A property value takes its key's name (`__proto__: v` sets the prototype, names nothing).
+        value = [read(this.spillChunks(named(property.computed ? replaced.get(property.key)! : propertyKeyOf(property.key), value), out))];
+      } else if (index < last) {
+        value = this.spill(value, part, out);
+      }
       replaced.set(part, value);
     });
     if (node.type === 'NewExpression' && replaced.has(node.callee)) {
@@ -1773,7 +1824,7 @@ class Lowering {
         if (part === node.superClass) {
           value = this.spill(value, part, out);
         } else {
-          value = [read(this.spillChunks(['globalThis.Reflect.ownKeys({ [', ...value, ']: 0 })[0]'], out))];
+          value = [read(this.spillChunks(propertyKey(value), out))];
         }
       }
       replaced.set(part, value);
@@ -1787,7 +1838,7 @@ class Lowering {
   /** Keeps a value computed before a later await in a temp (unless it cannot change). */
   private spill(value: Chunk[], node: Node, out: Item[]): Chunk[] {
     if (this.isStable(node, value)) return value;
-    return [read(this.spillChunks(value, out))];
+    return [read(this.spillChunks(unnamed(node, value), out))];
   }
 
   private spillChunks(value: Chunk[], out: Item[]): Value {
@@ -2126,10 +2177,22 @@ const DEFAULTED_PARAMETER_SOURCE = '(intermediate value)(intermediate value)(int
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
 const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class', 'function declaration']);
 
-/** `{ [name]: value }[name]`: an anonymous function or class named as where it is written. */
 /** An anonymous function or class, which takes the name of what it is assigned to. */
 function isAnonymousFunction(node: Node): boolean {
   return node.type === 'ArrowFunctionExpression' || ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && !node.id);
+}
+
+/**
+ * The value of `node` as written where it is kept in a temp or scratch, which is no name for it:
+ * an anonymous function or class would take the temp's (`(0, f)` is no function definition).
+ */
+function unnamed(node: Node, value: Chunk[]): Chunk[] {
+  return isAnonymousFunction(node) && !isRef(value) ? ['(0, ', ...value, ')'] : value;
+}
+
+/** ToPropertyKey of a computed key, at once (the key is then converted once, in order). */
+function propertyKey(key: Chunk[]): Chunk[] {
+  return ['globalThis.Reflect.ownKeys({ [', ...key, ']: 0 })[0]'];
 }
 
 /** The property key of a non-computed key (an identifier, a string or a number). */

@@ -152,6 +152,7 @@ export class ItemEmitter {
         return;
       case 'block':
         this.gen('{ ');
+        for (const reset of this.nameResets(item.hoistedFunctions)) this.gen(`${reset}; `);
         for (const fn of item.hoistedFunctions) {
           const slot = this.slotExpression(fn);
           const face = this.context.hoistedFace(fn);
@@ -214,7 +215,7 @@ export class ItemEmitter {
           });
           this.gen(`switch (${item.selector.name}) { `);
           item.clauses.forEach((clause, index) => {
-            this.gen(`case ${index}: `);
+            this.gen(`case ${this.caseTest(index, item.hoistedFunctions)}: `);
             this.restoreHoisted(item.hoistedFunctions);
             this.list(clause, index < lastStateful);
           });
@@ -228,7 +229,7 @@ export class ItemEmitter {
         });
         this.gen('-1) { ');
         item.clauses.forEach((clause, index) => {
-          this.gen(`case ${index}: `);
+          this.gen(`case ${this.caseTest(index, item.hoistedFunctions)}: `);
           this.restoreHoisted(item.hoistedFunctions);
           this.list(clause);
         });
@@ -252,6 +253,28 @@ export class ItemEmitter {
       const slot = this.slotExpression(fn);
       if (slot) this.gen(`if (${this.s} !== 0) ${fn.name} = ${slot}; `);
     }
+  }
+
+  /**
+   * `name` set back on the function declarations that the compiler renamed (renameShadowed), which
+   * would bear the new one: where they are hoisted (first in their block, see also caseTest),
+   * before anything can read them; a resumption then restores the function of before in place of
+   * the new one. A compiled declaration's face is named by the runtime. (A function declaration of
+   * the function body keeps its name: its binding comes before those of the blocks.)
+   */
+  private nameResets(functions: readonly Value[]): string[] {
+    return functions.flatMap((fn) => fn.binding === null || fn.name === fn.binding.name || this.context.hoistedFace(fn) !== null ? []
+      : [`globalThis.Reflect.defineProperty(${fn.name}, "name", { __proto__: null, value: ${JSON.stringify(fn.binding.name)} })`]);
+  }
+
+  /**
+   * A switch's clause `index` (see switch): the first one's test is evaluated first whichever
+   * clause is entered (the clauses have no default), in the switch's scope: the renamed function
+   * declarations hoisted there get their names back then.
+   */
+  private caseTest(index: number, functions: readonly Value[]): string {
+    const resets = index === 0 ? this.nameResets(functions) : [];
+    return resets.length === 0 ? `${index}` : `(${resets.join(', ')}, ${index})`;
   }
 
   private scratchName(name: string): string {
