@@ -39,7 +39,7 @@ export type AwaitKind =
   | 'awaiter' // the awaiter protocol (compiled) or `then` (native): completed on a timer
   | 'awaiterFail' // the same, completed with an error
   | 'awaiterReady' // an awaiter already complete (compiled continues at once; native awaits `then`)
-  | 'spin'; // a compiled callee that awaits pending awaiters in a loop, their results unused, then returns
+  | 'spin'; // a compiled callee that awaits pending awaiters in a loop, their results unused, then awaits a compiled callee suspending on one
 
 /** A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`. */
 export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr };
@@ -233,7 +233,10 @@ const awaiter = (v: any, fail = false, ready = false) => {
   };
 };`,
   ],
-  ['spin', `async function spin(v: any) { for (let i = 0; i < 2; i++) await awaiter(i); return v; }`],
+  // spin's awaits resume through the dispatcher's fast path (results unused); then it calls a
+  // compiled callee that suspends on an awaiter, whose chain the fast path must keep.
+  ['spin', `async function spinLeaf(v: any) { await awaiter(-1); return v; }
+async function spin(v: any) { for (let i = 0; i < 2; i++) await awaiter(i); return await spinLeaf(v); }`],
   ['obj', `const obj = { base: 10, async m(v: any) { const f = () => [this.base, arguments.length]; if (typeof v === 'number' && v % 2) await later(0); return [v, ...f()]; } };`],
   ['counted', `const counted = (log: any, n: number) => { let i = 0; return { [Symbol.iterator]() { return { next: () => (i < n ? { value: i++, done: false } : { value: undefined, done: true }), return() { log('closed'); return {}; } }; } }; };`],
   ['als', `import { AsyncLocalStorage } from 'node:async_hooks';\nconst als = new AsyncLocalStorage<number>();`],
