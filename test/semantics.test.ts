@@ -1712,6 +1712,22 @@ describe('thenables and promises', () => {
 
 // ------------------------------------------------------------------------------------------
 describe('miscellaneous', () => {
+  // The runtime's signals are symbols (contract.md): a compiled function's own symbols, returned
+  // or awaited, on every path (synchronous, after a suspension, through a face), are values.
+  bothWays('symbols returned and awaited are values, never signals', `
+    const sym = Symbol('mine');
+    async function give(v: any) { await WAIT(0); return v; }
+    async function direct() { return sym; }
+    export async function main(log: any) {
+      const a = await direct();
+      const b = await give(sym);
+      const c = await sym;
+      const d = await give(Symbol.for('reawait.suspended'));
+      const t = direct();
+      log(a === sym, b === sym, c === sym, typeof d, String(d), (await t) === sym);
+      return [a, b, c].every((x) => x === sym);
+    }`, { returns: true });
+
   test('a comma expression as the operand of await or as an argument of an awaited call', () =>
     same(`
       export async function main(log: any) {
