@@ -12,46 +12,21 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-await build({
+/** What every bundle shares. */
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/runtime/global.ts'],
-  outfile: 'dist/reawait.global.js',
   bundle: true,
-  format: 'iife',
-  platform: 'neutral',
   target: 'es2022',
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
   minifySyntax: true,
-});
+};
+
+await build({ ...common, entryPoints: ['src/runtime/global.ts'], outfile: 'dist/reawait.global.js', format: 'iife', platform: 'neutral' });
 
 // The runtime as one ES module file (the package's `default` condition).
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/runtime/index.ts'],
-  outfile: 'dist/runtime.bundle.mjs',
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  minifySyntax: true,
-});
+await build({ ...common, entryPoints: ['src/runtime/index.ts'], outfile: 'dist/runtime.bundle.mjs', format: 'esm', platform: 'neutral' });
 
 // The same, as Node loads it (the package's `node` condition: AsyncLocalStorage propagation).
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/runtime/node.ts'],
-  outfile: 'dist/runtime.node.bundle.mjs',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'es2022',
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  minifySyntax: true,
-});
+await build({ ...common, entryPoints: ['src/runtime/node.ts'], outfile: 'dist/runtime.node.bundle.mjs', format: 'esm', platform: 'node' });
