@@ -19,7 +19,7 @@
 //   --reuse FILE           do not run anything: check the outcomes saved by --json FILE again
 //   --show-expected        also list the expected failures
 //   --update-expectations  rewrite the refusal and native sections of the expectations file from
-//                          this run and drop stale interleaving and taskContract entries (never
+//                          this run and drop stale interleaving entries (never
 //                          adds one: those are added by hand, after checking the test)
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -182,7 +182,7 @@ function outcome(record) {
 }
 
 function loadExpectations() {
-  if (!existsSync(expectationsFile)) return { test262: null, interleaving: {}, taskContract: {}, refused: {}, failsNatively: {} };
+  if (!existsSync(expectationsFile)) return { test262: null, interleaving: {}, refused: {}, failsNatively: {} };
   return JSON.parse(readFileSync(expectationsFile, 'utf8'));
 }
 
@@ -264,7 +264,7 @@ async function main() {
   const problems = []; // unexpected failures
   const stale = []; // listed, but the run did not fail that way
   const expected = [];
-  const counts = new Map(groups.map((g) => [g.name, { files: 0, runs: 0, nativePass: 0, nativeFail: 0, compiledPass: 0, compiledFail: 0, refused: 0, interleaving: 0, taskContract: 0, unexpected: 0 }]));
+  const counts = new Map(groups.map((g) => [g.name, { files: 0, runs: 0, nativePass: 0, nativeFail: 0, compiledPass: 0, compiledFail: 0, refused: 0, interleaving: 0, unexpected: 0 }]));
   for (const file of files) counts.get(groupOf.get(file)).files++;
   const sorted = [...runs.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.mode < b.mode ? -1 : 1));
   for (const run of sorted) {
@@ -280,7 +280,6 @@ async function main() {
     const listedNative = lookup(expectations.failsNatively, run.file, run.mode);
     const listedInterleaving = lookup(expectations.interleaving, run.file, run.mode);
     const listedRefused = lookup(expectations.refused, run.file, run.mode);
-    const listedTask = lookup(expectations.taskContract, run.file, run.mode);
     if (!run.native.pass) {
       if (listedNative) expected.push({ ...run, why: 'fails natively' });
       else {
@@ -291,7 +290,7 @@ async function main() {
     }
     if (listedNative) stale.push({ ...run, why: 'listed as failing natively, passes natively' });
     if (run.compiled.pass) {
-      if (listedInterleaving || listedRefused || listedTask) stale.push({ ...run, why: `listed (${listedRefused ? `refused: ${listedRefused}` : listedTask ? 'taskContract' : 'interleaving'}), passes compiled` });
+      if (listedInterleaving || listedRefused) stale.push({ ...run, why: `listed (${listedRefused ? `refused: ${listedRefused}` : 'interleaving'}), passes compiled` });
       continue;
     }
     if (run.compiled.kind === 'refused') {
@@ -304,25 +303,22 @@ async function main() {
     } else if (listedInterleaving) {
       c.interleaving++;
       expected.push({ ...run, why: `interleaving: ${listedInterleaving}` });
-    } else if (listedTask) {
-      c.taskContract++;
-      expected.push({ ...run, why: `task contract: ${listedTask}` });
     } else {
       c.unexpected++;
       problems.push({ ...run, why: `${run.compiled.kind === 'crash' ? 'compiler crash' : 'compiled fails'}: ${run.compiled.message}` });
     }
   }
 
-  const rows = [['group', 'files', 'runs', 'native pass', 'native fail', 'compiled pass', 'compiled fail', 'refused', 'interleaving', 'task contract', 'unexpected']];
-  const total = { files: 0, runs: 0, nativePass: 0, nativeFail: 0, compiledPass: 0, compiledFail: 0, refused: 0, interleaving: 0, taskContract: 0, unexpected: 0 };
+  const rows = [['group', 'files', 'runs', 'native pass', 'native fail', 'compiled pass', 'compiled fail', 'refused', 'interleaving', 'unexpected']];
+  const total = { files: 0, runs: 0, nativePass: 0, nativeFail: 0, compiledPass: 0, compiledFail: 0, refused: 0, interleaving: 0, unexpected: 0 };
   for (const [name, c] of counts) {
-    rows.push([name, c.files, c.runs, c.nativePass, c.nativeFail, c.compiledPass, c.compiledFail, c.refused, c.interleaving, c.taskContract, c.unexpected]);
+    rows.push([name, c.files, c.runs, c.nativePass, c.nativeFail, c.compiledPass, c.compiledFail, c.refused, c.interleaving, c.unexpected]);
     for (const k of Object.keys(total)) total[k] += c[k];
   }
-  rows.push(['total', total.files, total.runs, total.nativePass, total.nativeFail, total.compiledPass, total.compiledFail, total.refused, total.interleaving, total.taskContract, total.unexpected]);
+  rows.push(['total', total.files, total.runs, total.nativePass, total.nativeFail, total.compiledPass, total.compiledFail, total.refused, total.interleaving, total.unexpected]);
   console.log('');
   console.log(table(rows));
-  console.log('\n(runs: one per test file and mode, sloppy and/or strict; refused, interleaving, task contract and unexpected count the compiled failures of runs that pass natively)');
+  console.log('\n(runs: one per test file and mode, sloppy and/or strict; refused, interleaving and unexpected count the compiled failures of runs that pass natively)');
 
   const refusalsByConstruct = new Map();
   for (const run of runs.values()) {
@@ -359,20 +355,17 @@ async function main() {
     const failsNatively = {};
     const refused = {};
     const interleaving = {};
-    const taskContract = {};
     const put = (section, run, reason) => ((section[run.file] ??= {})[run.mode] = reason);
     for (const run of sorted) {
       if (!run.native || !run.compiled) continue;
       if (!run.native.pass) put(failsNatively, run, 'fails natively');
       else if (run.compiled.kind === 'refused') put(refused, run, run.compiled.construct);
       else if (!run.compiled.pass && lookup(expectations.interleaving, run.file, run.mode)) put(interleaving, run, lookup(expectations.interleaving, run.file, run.mode));
-      else if (!run.compiled.pass && lookup(expectations.taskContract, run.file, run.mode)) put(taskContract, run, lookup(expectations.taskContract, run.file, run.mode));
     }
     const next = {
       $comment: expectations.$comment,
       test262: { commit, reawait: reawaitCommit, node: process.version },
       interleaving,
-      taskContract,
       refused,
       failsNatively,
     };

@@ -583,6 +583,69 @@ describe('(e) Task', () => {
     assert.deepEqual(settled, [{ status: 'fulfilled', value: 1 }, { status: 'rejected', reason: error }]);
   });
 
+  test('a task is a native promise: its prototype is Promise.prototype, as a native async function\'s result', async () => {
+    const m = await load(source);
+    const aw = new ManualAwaiter();
+    const tasks = [m.ok(1), m.bad(new Error('x')), m.wait(aw), Task.fromResult(2), Task.fromError(new Error('y')), Task.fromResult(Promise.resolve(3))];
+    for (const task of tasks) {
+      assert.equal(Object.getPrototypeOf(task), Promise.prototype);
+      assert.equal(task.constructor, Promise);
+      assert.ok(task instanceof Task);
+      task.catch(() => {});
+    }
+    // Only tasks are tasks; Task is not a constructor for users.
+    assert.ok(!(Promise.resolve(1) instanceof Task));
+    assert.ok(!((async () => 1)() instanceof Task));
+    assert.ok(!(({ isCompleted: true }) as unknown instanceof Task));
+    assert.ok(!(1 as unknown instanceof Task));
+    assert.throws(() => Reflect.construct(Task, []), TypeError);
+    aw.resolve('done');
+  });
+
+  test('the synchronous members are own properties: data, kept up to date; result is an accessor until fulfilled', async () => {
+    const m = await load(source);
+    const done = m.ok(1);
+    assert.deepEqual(Object.keys(done), ['isCompleted', 'isFaulted', 'error', 'result']);
+    assert.equal(Object.getOwnPropertyDescriptor(done, 'result')?.value, 1);
+    const aw = new ManualAwaiter();
+    const pending = m.wait(aw);
+    assert.equal(typeof Object.getOwnPropertyDescriptor(pending, 'result')?.get, 'function');
+    aw.resolve('later');
+    assert.deepEqual([pending.isCompleted, pending.isFaulted, pending.error, pending.result], [true, false, undefined, 'later']);
+    const error = new Error('late');
+    const aw2 = new ManualAwaiter();
+    const failing = m.failAfter(aw2, error);
+    aw2.resolve(undefined);
+    assert.deepEqual([failing.isCompleted, failing.isFaulted, failing.error], [true, true, error]);
+    assert.throws(() => failing.result, (e: unknown) => e === error);
+  });
+
+  test('the runtime decides from private state: overwriting a task\'s public members changes nothing it does', async () => {
+    const m = await load(source);
+    const aw = new ManualAwaiter();
+    const pending = m.wait(aw);
+    Object.assign(pending, { isCompleted: true, isFaulted: false });
+    const awaiting = m.wait(pending);
+    assert.equal(awaiting.isCompleted, false, 'a pending task still suspends its awaiter');
+    aw.resolve('real');
+    assert.equal(await awaiting, 'real');
+    const done = m.ok('kept');
+    Object.assign(done, { isCompleted: false, result: 'forged' });
+    assert.equal(m.wait(done).result, 'kept', 'a completed task is still taken at once, with its real result');
+  });
+
+  test('tasks keep fast properties, pending or not', async () => {
+    const runtime = pathToFileURL(join(root, 'dist', 'runtime', 'index.js')).href;
+    const script = `
+      const { Task } = await import(${JSON.stringify(runtime)});
+      const failed = Task.fromError(new Error('x'));
+      failed.catch(() => {});
+      const tasks = [Task.fromResult(1), Task.fromResult({}), failed, Task.fromResult(Promise.resolve(1))];
+      console.log(JSON.stringify(tasks.map((t) => %HasFastProperties(t))));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script]);
+    assert.deepEqual(JSON.parse(stdout), [true, true, true, true]);
+  });
+
   test('Task.fromResult and Task.fromError', async () => {
     const done = Task.fromResult(4);
     assert.equal(done.isCompleted, true);

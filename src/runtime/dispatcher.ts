@@ -30,7 +30,7 @@ import {
   resumeInContext,
 } from './context.js';
 import { exceptionSlotOf, RESUMES_THROUGH_STATE, resultSlotOf, SLOT_FLAGS_MASK, slotName } from './flags.js';
-import { isTask, Task } from './task.js';
+import { fulfilTask, fulfilledTask, isTask, isTaskCompleted, isTaskFulfilled, pendingTask, rejectedTask, rejectTask, type Task, taskOutcome } from './task.js';
 
 const promiseThen = Promise.prototype.then;
 const slotNames: string[] = [];
@@ -120,9 +120,9 @@ export function suspendOnAwaiter(k: Continuation, awaiter: Awaiter): Signal {
 export function awaitNonAwaiter(value: object): unknown {
   // A native promise is awaited through the intrinsic `then`, as native `await` does (a `then`
   // patched on the instance is neither read nor called).
-  if (Object.getPrototypeOf(value) === Promise.prototype) return beginLeafWait(value, promiseThen, WAIT_THENABLE);
-  if (isTask(value)) {
-    if (value.isCompleted) return value.result;
+  // A Task is a native promise too; a completed one continues at once.
+  if (Object.getPrototypeOf(value) === Promise.prototype) {
+    if (isTask(value) && isTaskCompleted(value)) return taskOutcome(value);
     return beginLeafWait(value, promiseThen, WAIT_THENABLE);
   }
   const then = (value as { then?: unknown }).then;
@@ -149,7 +149,7 @@ function awaitAdopted(): unknown {
   const then = state.adoptedThen!;
   state.adopted = undefined;
   state.adoptedThen = null;
-  if (isTask(value) && value.isCompleted && !value.isFaulted) return value.result;
+  if (isTask(value as object) && isTaskFulfilled(value as Task<unknown>)) return taskOutcome(value as Task<unknown>);
   // Anything else is awaited: a failed Task rejects asynchronously, as `return promise` does.
   return beginLeafWait(value, then, WAIT_THENABLE);
 }
@@ -184,7 +184,7 @@ export function ret(value: unknown): unknown {
  * ToBoolean (strings, numbers, undetectables...), `=== true` into one comparison.
  */
 class Suspension {
-  readonly task: Task<unknown> = new Task();
+  readonly task: Task<unknown> = pendingTask();
   head: Continuation | null = null;
   waitOn: unknown = undefined;
   waiting = false;
@@ -330,7 +330,7 @@ class Suspension {
     try {
       run(this, value, isError);
     } catch (fault) {
-      this.task.settleRejected(fault);
+      rejectTask(this.task, fault);
     }
   }
 }
@@ -459,8 +459,8 @@ function run(suspension: Suspension, value: unknown, isError: boolean): void {
   let k = suspension.head;
   for (;;) {
     if (k === null) {
-      if (isError) suspension.task.settleRejected(value);
-      else suspension.task.settleFulfilled(value);
+      if (isError) rejectTask(suspension.task, value);
+      else fulfilTask(suspension.task, value);
       return;
     }
     const flags = k.flags;
@@ -537,7 +537,7 @@ function adoptIntoTask(suspension: Suspension): void {
   state.waitKind = WAIT_NONE;
   const task = suspension.task;
   if (then === promiseThen) {
-    promiseThen.call(waitOn, (v: unknown) => task.settleFulfilled(v), (e: unknown) => task.settleRejected(e));
+    promiseThen.call(waitOn, (v: unknown) => fulfilTask(task, v), (e: unknown) => rejectTask(task, e));
   } else {
     suspension.head = null;
     suspension.waiting = true;
@@ -566,13 +566,14 @@ function startTask(fast: FastEntry, thisArg: unknown, args: ArrayLike<unknown>):
   try {
     returned = Reflect.apply(fast, thisArg, args);
   } catch (error) {
-    return Task.fromError(error);
+    return rejectedTask(error);
   }
-  if (typeof returned !== 'symbol' || (returned !== SUSPENDED && returned !== ADOPTED)) return Task.fromResult(returned);
+  // `ret` has read `then` already: the value is not a thenable.
+  if (typeof returned !== 'symbol' || (returned !== SUSPENDED && returned !== ADOPTED)) return fulfilledTask(returned);
   const suspension = new Suspension();
   if (returned === ADOPTED) {
     const settled = awaitAdopted();
-    if (settled !== SUSPENDED) return Task.fromResult(settled);
+    if (settled !== SUSPENDED) return fulfilledTask(settled);
     adoptIntoTask(suspension);
     return suspension.task;
   }
