@@ -174,17 +174,6 @@ describe('unsupported constructs are refused with their position', () => {
       '}',
     ].join('\n')));
 
-  test("a declaration of the class's own name in its heritage or computed keys before an await", () =>
-    refuse({
-      source: [
-        'export async function f(p: Promise<string>) {',
-        '  return class K { [((K: number) => K)(1)]() {} [await p]() {} };',
-        '}',
-      ].join('\n'),
-      marker: '((K: number)',
-      names: /declaration of 'K' in the heritage or a computed key of the class 'K', before an await/,
-    }));
-
   test('classes whose heritage or computed keys await are accepted', () =>
     accepts([
       'export async function f(p: Promise<any>) {',

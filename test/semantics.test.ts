@@ -4522,3 +4522,62 @@ describe('function names through restored declarations', () => {
       function c() { return true; }
     }`, { returns: [1, 2, 3, [1, 2]] });
 });
+
+// ------------------------------------------------------------------------------------------
+describe("declarations of a class's own name inside its heritage or keys evaluated before an await", () => {
+  bothWays('parameters, variables, catch parameters, function and class names that shadow the class name; references to it around them', `
+    export async function main(log: any) {
+      const t = (x: string, v?: any) => { log(x); return v; };
+      let get: any;
+      const C = class K {
+        [((K: any) => K)('a')]() {}
+        [(() => { let K = 'b'; return K; })()]() {}
+        [(get = (K = 0) => (K ? K : typeof K), 'c')]() {}
+        [(function K() { return K.name; })()]() {}
+        [await WAIT('d')]() { return K; }
+      };
+      log(Object.getOwnPropertyNames(C.prototype), get(), get(1), new (C as any)().d() === C);
+      try { class K { [((k: any) => K)(1)]() {} [await WAIT('e')]() {} } log('never', K); } catch (e: any) { log(e.name, e.message); }
+      let late: any;
+      class L extends (late = (x: any) => [x, L], t('h', Object)) {
+        [((L: any) => L)('f')]() {}
+        [(() => { try { throw 'g'; } catch (L) { return L; } })()]() {}
+        [class L { static n = 'i'; }.n]() {}
+        [await WAIT('j')]() {}
+      }
+      log(Object.getOwnPropertyNames(L.prototype), late(1)[1] === L);
+      try { const D = class K extends (((K: any) => K)(Object), K) { [await WAIT('k')]() {} }; log('never', D); } catch (e: any) { log(e.name, e.message); }
+      return 'done';
+    }`, {
+    log: [
+      [['constructor', 'a', 'b', 'c', 'K', 'd'], 'number', 1, true],
+      ['ReferenceError', "Cannot access 'K' before initialization"],
+      'h',
+      [['constructor', 'f', 'g', 'i', 'j'], true],
+      ['ReferenceError', "Cannot access 'K' before initialization"],
+    ],
+    returns: 'done',
+  });
+
+  bothWays("a closure in the heritage sees the class's own binding, not the declaration's, which may change", `
+    export async function main(log: any) {
+      let get: any;
+      class K extends (get = () => K, Object) {}
+      const C = K;
+      await WAIT(0);
+      (K as any) = 1;
+      log(get() === C, K);
+      return 'done';
+    }`, { log: [[true, 1]], returns: 'done' });
+
+  bothWays('a class declaration whose heritage awaits, captured by a closure created before it', `
+    export async function main(log: any) {
+      const get = () => L;
+      try { get(); } catch (e: any) { log(e.name, e.message); }
+      class L extends (await WAIT(Object)) { static [(log(typeof get), 'k')] = 1; }
+      log(get() === L, L.name);
+      (L as any) = 1;
+      log(get());
+      return 'done';
+    }`, { log: [['ReferenceError', "Cannot access 'L' before initialization"], 'function', [true, 'L'], 1], returns: 'done' });
+});

@@ -75,6 +75,18 @@ class Scope {
 
 const NOT_A_BINDING = Symbol('shadowed');
 
+/**
+ * The identifiers in the expression `node` that refer to a variable `name` declared around it:
+ * not those that a declaration inside `node` shadows (a function's parameter or name, a class's
+ * name, a declaration in a function body or block, a catch parameter). Resolved by this
+ * analysis, as the body of an arrow with the one parameter `name`.
+ */
+export function referencesTo(node: Node, name: string): Node[] {
+  const declared: Node = { type: 'Identifier', name, start: node.start, end: node.start };
+  const { bindings } = analyzeScope({ type: 'ArrowFunctionExpression', params: [declared], body: node, start: node.start, end: node.end });
+  return bindings[0]!.refs.filter((r) => r.node !== declared).map((r) => r.node);
+}
+
 export function analyzeScope(fn: Node): FunctionScope {
   const bindings: Binding[] = [];
   const referenceAt = new Map<Node, Reference>();
@@ -280,7 +292,8 @@ export function analyzeScope(fn: Node): FunctionScope {
     if (node.type === 'ClassDeclaration' && node.id) reference(scope, node.id, false, true, depth);
     const inner = new Scope(node, scope, depth);
     if (node.id) inner.names.set(node.id.name, NOT_A_BINDING as unknown as Binding);
-    if (node.superClass) visitExpr(node.superClass, scope, depth);
+    // The heritage is evaluated in the class's scope, where its name is its own binding.
+    if (node.superClass) visitExpr(node.superClass, inner, depth);
     for (const element of node.body.body) {
       if (element.computed) visitExpr(element.key, inner, depth);
       if (element.type === 'MethodDefinition') visitFunction(element.value, inner, depth + 1);

@@ -9,7 +9,7 @@
  */
 import { childrenOf, isFunction, type Node } from '../../ast.js';
 import { UnsupportedAt } from '../../errors.js';
-import type { Binding, FunctionScope } from '../2-analyze/scope.js';
+import { type Binding, type FunctionScope, referencesTo } from '../2-analyze/scope.js';
 import { findJumps, type Jump } from '../2-analyze/jumps.js';
 import type { Names } from '../../names.js';
 import {
@@ -657,6 +657,10 @@ class Lowering {
       case 'ClassDeclaration': {
         const ref = this.scope.referenceAt.get(node.id)!;
         const init = this.classWithAwaits(node, out);
+        if (this.boxed.has(ref.binding)) {
+          this.declare('let', node.id, init, out);
+          return;
+        }
         out.push({ kind: 'decl', keyword: 'let', target: [this.classTarget(node)], declared: [this.valueOf(ref.binding)], isPattern: false, init, ...NO_STATES });
         return;
       }
@@ -1804,11 +1808,7 @@ class Lowering {
     if (node.id) {
       const name: string = node.id.name;
       const refs: Node[] = [];
-      for (const part of moved) {
-        const found = referencesTo(part, name);
-        if (found === null) return this.unsupported(`a declaration of '${name}' in the heritage or a computed key of the class '${name}', before an await`, part);
-        refs.push(...found);
-      }
+      for (const part of moved) refs.push(...referencesTo(part, name));
       if (refs.length > 0) {
         own = this.temp();
         out.push(code([write(own), ' = ', this.deadZoneBox(name, null, true), ';'], [own]));
@@ -1912,34 +1912,6 @@ function identifierNodes(node: Node): Node[] {
   };
   visit(node, null);
   return found;
-}
-
-/**
- * The identifiers in `root` that refer to `name`, in its functions too (not property names nor
- * labels); null when `root` declares `name` again somewhere (which would shadow it there).
- */
-function referencesTo(root: Node, name: string): Node[] | null {
-  const found: Node[] = [];
-  let redeclared = false;
-  const visit = (n: Node, parent: Node | null): void => {
-    if (isFunction(n) || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') {
-      const declared = [...(n.id ? [n.id] : []), ...(n.params ?? []).flatMap((p: Node) => identifiersOf(p))];
-      if (declared.some((id) => id.name === name)) redeclared = true;
-    } else if (n.type === 'VariableDeclarator' || n.type === 'CatchClause') {
-      const pattern = n.type === 'VariableDeclarator' ? n.id : n.param;
-      if (pattern && identifiersOf(pattern).some((id) => id.name === name)) redeclared = true;
-    }
-    if (n.type === 'Identifier' && n.name === name) {
-      const key = parent !== null && !parent.computed && parent.key === n && /^(Property|MethodDefinition|PropertyDefinition|AccessorProperty)$/.test(parent.type);
-      const property = parent?.type === 'MemberExpression' && !parent.computed && parent.property === n;
-      const label = parent !== null && /^(Labeled|Break|Continue)Statement$/.test(parent.type) && parent.label === n;
-      if (!key && !property && !label && parent?.type !== 'MetaProperty') found.push(n);
-      return;
-    }
-    for (const child of childrenOf(n)) visit(child, n);
-  };
-  visit(root, null);
-  return redeclared ? null : found;
 }
 
 /** The text of `node` with some of its parts replaced (a shorthand property keeps its key). */
