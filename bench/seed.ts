@@ -63,8 +63,13 @@ export function driveSeed(n: number): number {
   return task.result;
 }
 
-async function addOne(x: number): Promise<number> {
+export async function addOne(x: number): Promise<number> {
   return x + 1;
+}
+
+/** Suspends once (on a promise, resolved or not), then returns. */
+export async function addOneAfter(p: Promise<number>): Promise<number> {
+  return (await p) + 1;
 }
 
 /** n awaits of a compiled call that completes synchronously. */

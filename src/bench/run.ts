@@ -23,6 +23,8 @@ interface SeedModule {
   driveSeed(n: number): number;
   foo(n: number, na: unknown): Promise<number> & { isCompleted?: boolean; result?: number };
   callLoop(n: number): Promise<number> & { isCompleted?: boolean; result?: number };
+  addOne(x: number): Promise<number>;
+  addOneAfter(p: Promise<number>): Promise<number>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -158,6 +160,49 @@ async function measureTimes(variants: Variants, quick: boolean): Promise<void> {
   console.log(`  compiled                                  ${fixed(m.callCompiled)}`);
   console.log(`  native                                    ${fixed(m.callNative)}`);
   console.log(`  native / compiled        ${ratio(m.callNative, m.callCompiled)}   (target >= 10x)`);
+  await measureFaces(variants, quick);
+}
+
+/**
+ * Calls from native code, which see a compiled function's public face: it wraps the outcome in a
+ * Task where native makes its promise. Here native code calls compiled code, no state machine
+ * is inside another.
+ */
+async function measureFaces(variants: Variants, quick: boolean): Promise<void> {
+  const { reuse, native } = variants;
+  const calls = quick ? 100_000 : 1_000_000;
+  const repetitions = quick ? 3 : 7;
+  const resolved = Promise.resolve(1);
+  const completing = (seed: SeedModule): number => {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) void seed.addOne(i);
+    return ((performance.now() - start) * 1e6) / calls;
+  };
+  const suspending = async (seed: SeedModule): Promise<number> => {
+    const start = performance.now();
+    let sum = 0;
+    for (let i = 0; i < calls; i++) sum += await seed.addOneAfter(resolved);
+    if (sum !== 2 * calls) throw new Error('the suspending calls returned a wrong result');
+    return ((performance.now() - start) * 1e6) / calls;
+  };
+  for (let i = 0; i < 20; i++) {
+    completing(reuse);
+    completing(native);
+    await suspending(reuse);
+    await suspending(native);
+  }
+  const times = { completingCompiled: [] as number[], completingNative: [] as number[], suspendingCompiled: [] as number[], suspendingNative: [] as number[] };
+  for (let r = 0; r < repetitions; r++) {
+    times.completingCompiled.push(completing(reuse));
+    times.completingNative.push(completing(native));
+    times.suspendingCompiled.push(await suspending(reuse));
+    times.suspendingNative.push(await suspending(native));
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
+  console.log('');
+  console.log(`calls from native code (the public face, a Task), ${calls.toLocaleString('en-US')} calls    ns/call`);
+  console.log(`  completes synchronously: compiled ${fixed(m.completingCompiled)}   native ${fixed(m.completingNative)}   native / compiled ${ratio(m.completingNative, m.completingCompiled)}`);
+  console.log(`  awaited, suspends once:  compiled ${fixed(m.suspendingCompiled)}   native ${fixed(m.suspendingNative)}   native / compiled ${ratio(m.suspendingNative, m.suspendingCompiled)}`);
 }
 
 function fixed(x: number): string {
