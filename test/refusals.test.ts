@@ -106,17 +106,6 @@ describe('unsupported constructs are refused with their position', () => {
       filename: 'program.js',
     }));
 
-  test('a closure capturing a name of a for-of pattern before its declaration, which follows an await in the pattern', () =>
-    refuse({
-      source: [
-        'export async function f(p: Promise<number>) {',
-        '  for (const { x = () => y, y = await p } of [{} as any]) return x();',
-        '}',
-      ].join('\n'),
-      marker: 'y, y',
-      names: /closure that captures 'y' before its declaration, which follows an await/,
-    }));
-
   test('closures created before the let or const they capture, declared after an await, are accepted', () =>
     accepts([
       'export async function f(p: Promise<number>) {',

@@ -4581,3 +4581,67 @@ describe("declarations of a class's own name inside its heritage or keys evaluat
       return 'done';
     }`, { log: [['ReferenceError', "Cannot access 'L' before initialization"], 'function', [true, 'L'], 1], returns: 'done' });
 });
+
+// ------------------------------------------------------------------------------------------
+describe('closures created in a for-in/of head or a catch parameter pattern before a name that follows an await there', () => {
+  bothWays('for-of, for-in, for await and catch patterns: the closures see the names once bound, each iteration its own; dead zones, constants', `
+    export async function main(log: any) {
+      const t = (x: any, f: any) => { try { log(x, f()); } catch (e: any) { log(x, e.name, e.message); } return undefined; };
+      const fns: any[] = [];
+      for (const { x = () => y, y = await WAIT(1), z = t('z', x) } of [{}, { y: 2 }]) { fns.push(x); log(x()); }
+      log(fns.map((f) => f()));
+      for (let [a = () => [b, c], b = t('b', a), c = await WAIT('c')] of [[], [undefined, 0, 'C']]) { log(a()); c = 'changed'; fns.push(a); }
+      log(fns.map((f) => f()));
+      for (const { [(fns.push(() => k), 'length')]: k = await WAIT(3) } in { ab: 1, abc: 2 }) log(k);
+      log(fns.map((f) => f()));
+      try { throw {}; } catch ({ e = () => f, f = await WAIT('f'), g = t('g', e) }) { fns.push(e); log(e()); f = 'F'; }
+      log(fns.map((f) => f()));
+      try { for (const { a = () => b, b = (a(), await WAIT(0)) } of [{}]) log('never'); } catch (e: any) { log(e.name, e.message); }
+      try { try { throw {}; } catch ({ a = () => b, b = (a(), await WAIT(0)) }) { log('never'); } } catch (e: any) { log(e.name, e.message); }
+      try { for (const { a = () => (b = 1), b = await WAIT(0) } of [{}]) a(); } catch (e: any) { log(e.name, e.message); }
+      for await (const { x = () => y, y = await WAIT('fa') } of [{}]) { fns.push(x); }
+      log(fns.map((f) => f()));
+      return 'done';
+    }`, {
+    log: [
+      ['z', 1], 1, ['z', 2], 2, [1, 2],
+      ['b', 'ReferenceError', "Cannot access 'b' before initialization"], [undefined, 'c'], [0, 'C'],
+      [1, 2, [undefined, 'changed'], [0, 'changed']],
+      2, 3, [1, 2, [undefined, 'changed'], [0, 'changed'], 2, 3],
+      ['g', 'f'], 'f', [1, 2, [undefined, 'changed'], [0, 'changed'], 2, 3, 'F'],
+      ['ReferenceError', "Cannot access 'b' before initialization"],
+      ['ReferenceError', "Cannot access 'b' before initialization"],
+      ['TypeError', 'Assignment to constant variable.'],
+      [1, 2, [undefined, 'changed'], [0, 'changed'], 2, 3, 'F', 'fa'],
+    ],
+    returns: 'done',
+  });
+
+  bothWays('a closure of the pattern called while the loop suspends in its body, across iterations', `
+    export async function main(log: any) {
+      const fns: any[] = [];
+      for (let { get = () => v, v = await WAIT('v' + fns.length) } of [{}, {}]) {
+        fns.push(get);
+        log(get());
+        v = await WAIT(v + '!');
+        log(fns.map((f) => f()));
+      }
+      return fns.map((f) => f());
+    }`, { log: ['v0', ['v0!'], 'v1', ['v0!', 'v1!']], returns: ['v0!', 'v1!'] });
+});
+
+describe('bindings of one name in loop heads and catch clauses apart, read in their dead zones (BUGS.md 19)', () => {
+  bothWays('they keep their name in the messages', `
+    export async function main(log: any) {
+      for (const i of [0, 1]) {
+        try { for (const { a = b, b } of [{}]) { await WAIT(0); log('never', a); } } catch (e: any) { log(e.message); }
+        try { for (let [c = d, d] of [[]]) { await WAIT(0); log('never', c); } } catch (e: any) { log(e.message); }
+        try { try { throw {}; } catch ({ a = b, b }) { await WAIT(0); log('never', a); } } catch (e: any) { log(e.message); }
+        try { switch (i) { case 0: await WAIT(0); log(b); let b = 1; } } catch (e: any) { log(e.message); }
+      }
+      return 'done';
+    }`, {
+    log: ['b', 'd', 'b', 'b', 'b', 'd', 'b'].map((name) => `Cannot access '${name}' before initialization`),
+    returns: 'done',
+  });
+});

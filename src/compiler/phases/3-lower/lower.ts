@@ -141,7 +141,8 @@ class Lowering {
     // One binding of each name keeps it: the first, unless it is block-scoped and another one can
     // be read in its dead zone before its declaration (V8's error then names the binding as written),
     // directly or by a closure created before it.
-    const blockScoped = (b: Binding): boolean => b.kind === 'let' || b.kind === 'const' || b.kind === 'class';
+    // (A catch parameter is in its dead zone while its pattern binds it.)
+    const blockScoped = (b: Binding): boolean => b.kind === 'let' || b.kind === 'const' || b.kind === 'class' || b.kind === 'catch';
     // A `switch` case's binding is also read in its dead zone from a later case, entered directly.
     const earlyRead = (b: Binding): boolean => {
       const declaration = b.refs.find((r) => r.write && !r.nested);
@@ -150,14 +151,15 @@ class Lowering {
       return b.refs.some((r) => r.node.start < declaration.node.start || clause(r) !== clause(declaration));
     };
     // Several such bindings keep the name together when no code in the scope of one saves or
-    // restores another's value: each in a block of its own, none inside another; or one in a block
+    // restores another's value: each in a scope of its own (a block, a loop head, a catch clause, a
+    // switch), none inside another; or one in a block
     // inside the other's scope, where the other is dead (referenced only before the block, and no
     // loop that awaits around the block within its scope).
     const within = (inner: Node, outer: Node): boolean => outer.start <= inner.start && inner.end <= outer.end;
     const loops = [...this.awaiting].filter((n) => /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type));
     const together = (x: Binding, y: Binding): boolean => {
       const [outer, inner] = within(y.scope, x.scope) ? [x, y] : within(x.scope, y.scope) ? [y, x] : [null, null];
-      if (outer === null || inner === null) return x.scope.type === 'BlockStatement' && y.scope.type === 'BlockStatement';
+      if (outer === null || inner === null) return true;
       return inner.scope.type === 'BlockStatement' && inner.scope !== outer.scope && outer.refs.every((r) => r.node.end <= inner.scope.start) &&
         !loops.some((l) => within(inner.scope, l) && within(l, outer.scope));
     };
@@ -394,17 +396,18 @@ class Lowering {
     const createdAt = closureCreation(this.fn);
     const visit = (node: Node): void => {
       if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
-      if (node.type === 'VariableDeclaration' && node.kind !== 'var') {
-        for (const d of node.declarations) {
-          if (d.id.type === 'Identifier') continue;
-          const ids = identifiersOf(d.id);
-          const bindings = ids.map((id) => this.scope.referenceAt.get(id)?.binding).filter((b) => b !== undefined);
-          // Never passed by a resumption: the declaration stays as written.
-          if (!bindings.some((b) => b.scope === this.fn || this.awaiting.has(b.scope))) continue;
-          const early = (r: { node: Node; nested: boolean }): boolean =>
-            (!ids.includes(r.node) && r.node.start >= d.start && r.node.end <= d.end) || (r.nested && (createdAt.get(r.node) ?? r.node.start) < d.end);
-          if (bindings.some((b) => (node.kind === 'const' && b.reassigned) || b.refs.some(early))) this.stepped.add(d.id);
-        }
+      // A catch clause's pattern too, declared with `let` (see tryStatement).
+      const declarators: Node[] = node.type === 'VariableDeclaration' && node.kind !== 'var' ? node.declarations
+        : node.type === 'CatchClause' && node.param ? [{ type: 'CatchParameter', id: node.param, start: node.param.start, end: node.param.end }] : [];
+      for (const d of declarators) {
+        if (d.id.type === 'Identifier') continue;
+        const ids = identifiersOf(d.id);
+        const bindings = ids.map((id) => this.scope.referenceAt.get(id)?.binding).filter((b) => b !== undefined);
+        // Never passed by a resumption: the declaration stays as written.
+        if (!bindings.some((b) => b.scope === this.fn || this.awaiting.has(b.scope))) continue;
+        const early = (r: { node: Node; nested: boolean }): boolean =>
+          (!ids.includes(r.node) && r.node.start >= d.start && r.node.end <= d.end) || (r.nested && (createdAt.get(r.node) ?? r.node.start) < d.end);
+        if (bindings.some((b) => (node.kind === 'const' && b.reassigned) || b.refs.some(early))) this.stepped.add(d.id);
       }
       for (const child of childrenOf(node)) visit(child);
     };
@@ -450,17 +453,15 @@ class Lowering {
       // A `var` or a parameter is boxed on entry to the function, a function declaration on entry
       // to its scope (see functionBoxes); a `let` or `const` by its declaration.
       const atEntry = binding.kind === 'var' || binding.kind === 'param' || binding.kind === 'function';
-      // A closure created before the declaration, or inside its initialiser before an await there.
-      const lexical = binding.kind === 'let' || binding.kind === 'const' || binding.kind === 'class';
+      // A closure created before the declaration, or inside its initialiser before an await there
+      // (a catch parameter is in its dead zone until its pattern binds it, like a `let`).
+      const lexical = binding.kind === 'let' || binding.kind === 'const' || binding.kind === 'class' || binding.kind === 'catch';
       const declared = declaration ? statementEnd.get(declaration.node) ?? declaration.node.start : 0;
       const early = declaration !== undefined && (firstClosure < declaration.node.start || (lexical && this.awaitPositions.some((a) => firstClosure < a && a < declared)));
       if (!atEntry && early) {
         // The box is made on entry to the scope, since a closure may see the variable before its
-        // declaration: a block, the function body, a switch, the head of a for loop.
-        const scoped = binding.scope === this.fn || /^(Block|Switch|For)Statement$/.test(binding.scope.type);
-        if (!lexical || !scoped) {
-          throw new UnsupportedAt(`a closure that captures '${binding.name}' before its declaration, which follows an await, is not supported yet by reawait`, closure.node.start);
-        }
+        // declaration: a block, the function body, a switch, the head of a loop (for-in/of: of
+        // each iteration), a catch clause.
         this.boxedOnEntry.set(binding, this.renamed.get(binding) ?? binding.name);
         this.renamed.set(binding, this.context.names.renamed(binding.name));
       }
@@ -529,8 +530,8 @@ class Lowering {
   }
 
   /**
-   * The boxes made on entry to the block of `statements`, or to the scope of a `switch` or a
-   * `for` head, `scope` (see boxedOnEntry). A switch's boxes are made before it, where its
+   * The boxes made on entry to the block of `statements`, or to the scope of a `switch`, a `for`
+   * head, an iteration of a for-in/of or for await loop or a catch clause, `scope` (see boxedOnEntry). A switch's boxes are made before it, where its
    * variables are out of reach: an empty one throws native's ReferenceError itself. Once filled,
    * the box of a `const` throws native's TypeError when assigned.
    */
@@ -1160,7 +1161,7 @@ class Lowering {
     items.push(code([write(step), ` = ${names.runtime('step')}(`, read(iterator), `); if (`, read(step), ` === ${names.runtime('DONE')}) break;`], [step], null, false, ['break']));
     // Binding the target is inside the try that closes the iterator, like the body.
     this.tryDepth += isOf ? 1 : 0;
-    this.loopTarget(node.left, [read(step)], items);
+    this.loopTarget(node, [read(step)], items);
     items.push(...this.lowerBlock(node.body));
     this.tryDepth -= isOf ? 1 : 0;
     const loop = this.forever(node, labels, items);
@@ -1182,8 +1183,13 @@ class Lowering {
     out.push(blockOf(outer));
   }
 
-  /** Binds the target of a for-in, for-of or for await loop to the value of one step. */
-  private loopTarget(left: Node, value: Chunk[], out: Item[]): void {
+  /**
+   * Binds the target of a for-in, for-of or for await loop to the value of one step, after the
+   * boxes of the iteration's variables that closures capture before they are declared.
+   */
+  private loopTarget(loop: Node, value: Chunk[], out: Item[]): void {
+    const left = loop.left;
+    out.push(...this.boxesOnEntry([], loop));
     // The value is in a temp, which V8's messages would name where native names `.for`.
     if (left.type === 'VariableDeclaration') this.declare(left.kind as Keyword, left.declarations[0].id, value, out, FOR_SOURCE, undefined, true);
     else if (this.awaits(left)) this.bindTarget(left, value, null, this.assignmentReference(left, null, out), out);
@@ -1272,6 +1278,7 @@ class Lowering {
     if (hasFinally) this.tryDepth++;
     const catchItems: Item[] = [];
     if (handler.param) {
+      catchItems.push(...this.boxesOnEntry([], handler));
       // V8 names the exception `.catch` when it is null or undefined; it describes a non-iterable one.
       this.declare('let', handler.param, [read(caught)], catchItems, handler.param.type === 'ArrayPattern' ? null : '.catch', undefined, true);
     }
@@ -1472,7 +1479,7 @@ class Lowering {
       const items: Item[] = [];
       const result = this.pushSite([`${names.runtime('asyncNext')}(`, read(iterator), ')'], null, items, true, node.start)!;
       items.push(code([`if (${names.runtime('asyncDone')}(`, read(iterator), ', ', read(result), ')) break;'], [], null, false, ['break']));
-      this.loopTarget(node.left, [read(result), '.value'], items);
+      this.loopTarget(node, [read(result), '.value'], items);
       items.push(...this.lowerBlock(node.body));
       return [this.forever(node, labels, items)];
     }, (after, pending) => {
