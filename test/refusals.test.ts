@@ -72,40 +72,6 @@ describe('unsupported constructs are refused with their position', () => {
       '}',
     ].join('\n')));
 
-  test('a closure capturing a function declaration in a block, in sloppy mode, that is reassigned after an await', () =>
-    refuse({
-      source: [
-        'async function f(p) {',
-        '  {',
-        '    function g() { return 1; }',
-        '    const call = () => g();',
-        '    await p;',
-        '    g = () => 2;',
-        '    return call();',
-        '  }',
-        '}',
-      ].join('\n'),
-      marker: 'g();',
-      names: /closure that captures 'g' \(a function declaration in a block, in sloppy mode, that changes after an await\)/,
-      filename: 'program.cjs',
-    }));
-
-  test('a closure capturing a function declaration named as a parameter declared by a pattern', () =>
-    refuse({
-      source: [
-        'export async function f(p, [g]) {',
-        '  function g() { return 1; }',
-        '  const call = () => g();',
-        '  await p;',
-        '  g = () => 2;',
-        '  return call();',
-        '}',
-      ].join('\n'),
-      marker: 'g();',
-      names: /closure that captures 'g' \(a function declaration named as a parameter declared by a pattern that changes after an await\)/,
-      filename: 'program.js',
-    }));
-
   test('closures created before the let or const they capture, declared after an await, are accepted', () =>
     accepts([
       'export async function f(p: Promise<number>) {',

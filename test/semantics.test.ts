@@ -4645,3 +4645,158 @@ describe('bindings of one name in loop heads and catch clauses apart, read in th
     returns: 'done',
   });
 });
+
+// ------------------------------------------------------------------------------------------
+/** Registers a sloppy-mode program (see sameSloppy) twice, as bothWays does. */
+function bothWaysSloppy(name: string, program: string, options: Parameters<typeof sameSloppy>[1] = {}): void {
+  test(`${name} (suspending)`, () => sameSloppy(program.replaceAll('WAIT', 'later'), options));
+  test(`${name} (not suspending)`, () => sameSloppy(program.replaceAll('WAIT', 'quick'), options));
+}
+
+describe('function declarations in blocks in sloppy mode (Annex B), captured and changed across awaits', () => {
+  bothWaysSloppy('a closure over the block\'s function, reassigned after an await', `
+    async function f(p) {
+      {
+        function g() { return 1; }
+        const call = () => g();
+        const before = call();
+        await p;
+        g = () => 2;
+        return [before, call(), g.name];
+      }
+    }
+    async function main(log) {
+      return f(WAIT(0));
+    }`, { returns: [1, 2, 'g'] });
+
+  bothWaysSloppy('the function-level variable each evaluation copies the function to: in blocks, loops, switches; where it is not made', `    async function annexB(log) {
+      const readVar = () => (typeof g === 'function' ? g() : typeof g);
+      log('before', readVar());
+      await WAIT(0);
+      {
+        log('hoisted in the block', g(), readVar());
+        const call = () => g();
+        await WAIT(0);
+        function g() { return 1; }
+        log('declaration evaluated', readVar(), g.name);
+        g = () => 2;
+        log('block binding changed', call(), readVar());
+        await WAIT(0);
+        log('after an await', call(), readVar());
+      }
+      log('outside', g(), readVar());
+      g = () => 3;
+      await WAIT(0);
+      log('var changed', readVar());
+      const fns = [];
+      for (let i = 0; i < 3; i++) {
+        { function h() { return i; } fns.push(() => h()); await WAIT(i); if (i === 1) h = () => 'replaced'; }
+      }
+      log('per iteration', fns.map((f) => f()), h());
+      for (const k of [1, 2]) {
+        switch (k) {
+          case 1: function s() { return 's' + k; } const cs = () => s(); await WAIT(0); s = () => 't'; log('switch', cs(), s());
+          case 2: log('case 2', typeof s === 'function' ? s() : typeof s);
+        }
+      }
+      log('after the switch', s());
+      return 'done';
+    }
+    async function notCopied(q, log) {
+      let c = 'lexical';
+      { function c() {} }
+      { function q() {} }
+      { let t = 'let'; { function t() {} } log(typeof t); }
+      { async function ag() {} }
+      await WAIT(0);
+      log(typeof c, typeof q, typeof t, typeof ag);
+      function top() { return 'top'; }
+      var v = 'var';
+      const readTop = () => [top(), typeof v];
+      log(readTop());
+      await WAIT(0);
+      { function top() { return 'block'; } function v() {} }
+      log(readTop(), top.name);
+      return 'done';
+    }
+    async function main(log) {
+      log(await annexB(log));
+      return notCopied('param', log);
+    }`, {
+    log: [
+      ['before', 'undefined'], ['hoisted in the block', 1, 'undefined'], ['declaration evaluated', 1, 'g'], ['block binding changed', 2, 1],
+      ['after an await', 2, 1], ['outside', 1, 1], ['var changed', 3], ['per iteration', [0, 'replaced', 2], 2], ['switch', 't', 't'],
+      ['case 2', 't'], ['case 2', 's2'], ['after the switch', 's1'], 'done',
+      'string', ['string', 'string', 'undefined', 'undefined'], ['top', 'string'], [['block', 'function'], 'top'],
+    ],
+    returns: 'done',
+  });
+
+  test('in strict code, no function-level variable', () =>
+    same(`
+      export async function main(log: any) {
+        const read = () => typeof (globalThis as any).g;
+        { function g() {} const call = () => g; await later(0); (g as any) = 1; log(call(), read()); }
+        return read();
+      }`, { log: [[1, 'undefined']], returns: 'undefined' }));
+});
+
+describe('function declarations and variables of the body named like parameters', () => {
+  const program = `    async function patterned([g]) {
+      const before = g();
+      const call = () => g();
+      await WAIT(0);
+      g = () => 2;
+      return [before, call(), g.name];
+      function g() { return 1; }
+    }
+    async function defaults(log, g = 'param', read = () => g, write = (v) => { g = v; }) {
+      const call = () => g;
+      log(typeof read(), typeof call());
+      await WAIT(0);
+      write('written');
+      log(read(), typeof call(), call().name);
+      g = 'body';
+      return [read(), call()];
+      function g() {}
+    }
+    async function vars({ a }, read = () => a, write = (v) => { a = v; }) {
+      var a;
+      const before = a, call = () => a;
+      await WAIT(0);
+      a = 'body';
+      write('written');
+      return [before, a, read(), call()];
+    }
+    async function simple(g, h = 1) { const c = () => g; await WAIT(0); return [typeof g, c() === g]; function g() {} }
+    async function rest(...[g]) { const c = () => g; const t = typeof c(); await WAIT(0); g = 5; return [t, c()]; function g() {} }
+    async function merged([a], b) { var a, b; const c = () => [a, b]; await WAIT(0); a = 2; return c(); }
+    async function computed({ [(() => 'k')()]: k }) { const c = () => k; await WAIT(0); k = 'changed'; return [typeof c(), k]; function k() {} }
+    async function errors([g]) { await WAIT(0); return typeof g; function g() {} }
+    export async function main(log) {
+      log(await patterned([0]), await patterned({ [Symbol.iterator]: function* () { log('iterated'); yield 0; } }));
+      log(await defaults(log));
+      log(await vars({ a: 'param' }));
+      log(await simple(1), await rest(1), await merged([1], 'b'), await computed({ k: 1 }));
+      try { await errors(null); } catch (e) { log(e.name, e.message); }
+      return 'done';
+    }`;
+  const expected = {
+    log: [
+      'iterated', [[1, 2, 'g'], [1, 2, 'g']], ['string', 'function'], ['written', 'function', 'g'], ['written', 'body'], ['param', 'body', 'written', 'body'],
+      [['function', true], ['function', 5], [2, 'b'], ['string', 'changed']], ['TypeError', 'object null is not iterable (cannot read property Symbol(Symbol.iterator))'],
+    ],
+    returns: 'done',
+  };
+  bothWays('patterns, defaults, rest, computed keys: the body\'s function or variable is its own binding where the parameters have expressions, closures in them see the parameter', program, { ...expected, filename: 'program.js' });
+  bothWaysSloppy('the same in sloppy mode', program.replace('export ', ''), expected);
+
+  bothWays('a var that a function declaration of the body declares too holds the same function after a resumption', `
+    export async function main(log) {
+      var g; const before = g;
+      await WAIT(0);
+      log(before === g, g.name);
+      return 'done';
+      function g() {}
+    }`, { log: [[true, 'g']], returns: 'done', filename: 'program.js' });
+});

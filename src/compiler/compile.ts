@@ -79,7 +79,7 @@ function compileParsed(source: ParsedSource, program: Node, options: CompileOpti
 
   const functions = findAsyncFunctions(program);
   for (const target of functions) {
-    const scope = analyzeScope(target.fn);
+    const scope = analyzeScope(target.fn, target.strict);
     if (scope.dynamicScope) {
       const where = source.userPosition(scope.dynamicScope.start);
       warnings.push({

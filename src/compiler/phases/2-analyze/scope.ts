@@ -53,6 +53,16 @@ export interface FunctionScope {
   readonly newTargetNodes: Node[];
   /** Direct `eval(...)` calls or `with` statements: such a function is left native. */
   readonly dynamicScope: Node | null;
+  /**
+   * Sloppy mode (Annex B.3.3): a function declaration in a block (or a switch), with the
+   * function-level variable that its evaluation copies the block's function to.
+   */
+  readonly annexB: ReadonlyMap<Node, Binding>;
+  /**
+   * Where the parameters have expressions, the body's variables are bindings of their own: a `var`
+   * of the body named like a parameter, with that parameter, whose value it starts with.
+   */
+  readonly parameterCopies: ReadonlyMap<Binding, Binding>;
 }
 
 class Scope {
@@ -87,8 +97,11 @@ export function referencesTo(node: Node, name: string): Node[] {
   return bindings[0]!.refs.filter((r) => r.node !== declared).map((r) => r.node);
 }
 
-export function analyzeScope(fn: Node): FunctionScope {
+/** `strict`: the function is strict code (no Annex B function hoisting). */
+export function analyzeScope(fn: Node, strict = true): FunctionScope {
   const bindings: Binding[] = [];
+  const annexB = new Map<Node, Binding>();
+  const parameterCopies = new Map<Binding, Binding>();
   const referenceAt = new Map<Node, Reference>();
   const thisNodes: Node[] = [];
   const argumentsNodes: Node[] = [];
@@ -130,29 +143,6 @@ export function analyzeScope(fn: Node): FunctionScope {
   };
 
   // ---- declarations (hoisting) ----
-  const patternNames = (pattern: Node, out: Node[]): Node[] => {
-    switch (pattern.type) {
-      case 'Identifier':
-        out.push(pattern);
-        break;
-      case 'ObjectPattern':
-        for (const p of pattern.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out);
-        break;
-      case 'ArrayPattern':
-        for (const e of pattern.elements) if (e) patternNames(e.type === 'RestElement' ? e.argument : e, out);
-        break;
-      case 'AssignmentPattern':
-        patternNames(pattern.left, out);
-        break;
-      case 'RestElement':
-        patternNames(pattern.argument, out);
-        break;
-      default:
-        break; // member expressions in assignment patterns declare nothing
-    }
-    return out;
-  };
-
   /** `var` declarations and (for the function body) function declarations, hoisted to `scope`. */
   const hoistVars = (node: Node, scope: Scope, depth: number): void => {
     const visit = (n: Node): void => {
@@ -454,22 +444,45 @@ export function analyzeScope(fn: Node): FunctionScope {
     thisBinding = { id: -1, name: 'this', kind: 'this', scope: fn, refs: [], captured: false, reassigned: false };
     argumentsBinding = { id: -1, name: 'arguments', kind: 'arguments', scope: fn, refs: [], captured: false, reassigned: false };
   }
-  // Parameters, then the body, in the function's own scope.
+  // Parameters, then the body.
   for (const p of fn.params) for (const id of patternNames(p, [])) declare(root, id.name, 'param', 0);
   for (const p of fn.params) visitPattern(p, root, 0, false);
   if (fn.body.type === 'BlockStatement') {
-    hoistVars(fn.body, root, 0);
-    hoistLexical(fn.body.body, root, 0);
-    for (const s of fn.body.body) visitStmt(s, root, 0);
+    // The body's declarations are the parameters' bindings, but where the parameters have
+    // expressions (defaults, computed keys): the body's variables are then bindings of their own,
+    // which closures in the parameters do not see. A function declaration of the body named like
+    // a parameter declared by a pattern is one of its own too: it replaces the parameter's value,
+    // which the compiled function binds in its body (lower.ts), after the declaration is hoisted.
+    const body = new Scope(fn, root, 0);
+    const expressions = fn.params.some(hasExpressions);
+    const patterned = new Set(fn.params.filter((p: Node) => p.type !== 'Identifier' && !(p.type === 'RestElement' && p.argument.type === 'Identifier')).flatMap((p: Node) => patternNames(p, []).map((id) => id.name)));
+    const functions = new Set(fn.body.body.filter((s: Node) => s.type === 'FunctionDeclaration' && s.id).map((s: Node) => s.id.name));
+    for (const [name, binding] of root.names) {
+      if (!expressions && !(functions.has(name) && patterned.has(name))) body.names.set(name, binding);
+    }
+    hoistVars(fn.body, body, 0);
+    hoistLexical(fn.body.body, body, 0);
+    for (const [name, binding] of body.names) {
+      const parameter = root.names.get(name);
+      if (parameter !== undefined && parameter !== binding && binding.kind === 'var' && !functions.has(name)) parameterCopies.set(binding, parameter);
+    }
+    if (!strict) {
+      for (const declaration of sloppyBlockFunctions(fn, root.names)) {
+        declare(body, declaration.id.name, 'var', 0);
+        annexB.set(declaration, body.names.get(declaration.id.name)!);
+      }
+    }
+    for (const s of fn.body.body) visitStmt(s, body, 0);
   } else {
     visitExpr(fn.body, root, 0);
   }
 
   // A binding is reassigned when written more than once (its declaration, a parameter's
-  // binding, a var's initialiser count once) or from a nested function.
+  // binding, a var's initialiser, an Annex B copy count once) or from a nested function.
   for (const b of bindings) {
     const writes = b.refs.filter((r) => r.write);
-    b.reassigned = writes.length > 1 || writes.some((w) => w.nested);
+    const copies = [...annexB.values()].filter((target) => target === b).length;
+    b.reassigned = writes.length + copies > 1 || writes.some((w) => w.nested);
   }
 
   return {
@@ -485,5 +498,88 @@ export function analyzeScope(fn: Node): FunctionScope {
     superNodes,
     newTargetNodes,
     dynamicScope,
+    annexB,
+    parameterCopies,
   };
+}
+
+/** The identifiers a pattern declares, appended to `out`. */
+function patternNames(pattern: Node, out: Node[]): Node[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(pattern);
+      break;
+    case 'ObjectPattern':
+      for (const p of pattern.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out);
+      break;
+    case 'ArrayPattern':
+      for (const e of pattern.elements) if (e) patternNames(e.type === 'RestElement' ? e.argument : e, out);
+      break;
+    case 'AssignmentPattern':
+      patternNames(pattern.left, out);
+      break;
+    case 'RestElement':
+      patternNames(pattern.argument, out);
+      break;
+    default:
+      break; // member expressions in assignment patterns declare nothing
+  }
+  return out;
+}
+
+/** Does a parameter hold an expression (a default, a computed key)? */
+function hasExpressions(pattern: Node): boolean {
+  switch (pattern.type) {
+    case 'AssignmentPattern':
+      return true;
+    case 'ObjectPattern':
+      return pattern.properties.some((p: Node) => (p.type === 'RestElement' ? hasExpressions(p.argument) : p.computed || hasExpressions(p.value)));
+    case 'ArrayPattern':
+      return pattern.elements.some((e: Node | null) => e !== null && hasExpressions(e));
+    case 'RestElement':
+      return hasExpressions(pattern.argument);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The function declarations in blocks and switches of a sloppy function that Annex B.3.3 also
+ * copies to a function-level variable when they are evaluated, as V8 decides it: plain functions
+ * (not async, not generators) whose name is not a parameter's, nor declared lexically (`let`,
+ * `const`, `class`, a loop head, a catch pattern; not another such function) in a scope between
+ * the block and the function.
+ */
+function sloppyBlockFunctions(fn: Node, parameters: ReadonlyMap<string, unknown>): Node[] {
+  const found: Node[] = [];
+  const lexical = (declarations: Node[]): Set<string> => {
+    const names = new Set<string>();
+    for (const d of declarations) {
+      if (d.type === 'VariableDeclaration' && d.kind !== 'var') for (const v of d.declarations) for (const id of patternNames(v.id, [])) names.add(id.name);
+      else if (d.type === 'ClassDeclaration' && d.id) names.add(d.id.name);
+    }
+    return names;
+  };
+  const visit = (node: Node, enclosing: Set<string>[]): void => {
+    if (isFunction(node) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
+    let scopes = enclosing;
+    const list: Node[] | null = node === fn.body ? null : node.type === 'BlockStatement' ? node.body : node.type === 'SwitchStatement' ? node.cases.flatMap((c: Node) => c.consequent) : null;
+    if (list !== null) {
+      for (const s of list) {
+        if (s.type !== 'FunctionDeclaration' || s.async || s.generator || !s.id) continue;
+        if (!parameters.has(s.id.name) && !enclosing.some((names) => names.has(s.id.name))) found.push(s);
+      }
+      scopes = [...enclosing, lexical(list)];
+    } else if (node.type === 'ForStatement' && node.init?.type === 'VariableDeclaration') {
+      scopes = [...enclosing, lexical([node.init])];
+    } else if ((node.type === 'ForInStatement' || node.type === 'ForOfStatement') && node.left.type === 'VariableDeclaration') {
+      scopes = [...enclosing, lexical([node.left])];
+    } else if (node.type === 'CatchClause' && node.param && node.param.type !== 'Identifier') {
+      // (V8 declares a catch parameter that is an identifier like a `var`.)
+      scopes = [...enclosing, new Set(patternNames(node.param, []).map((id) => id.name))];
+    }
+    for (const child of childrenOf(node)) visit(child, scopes);
+  };
+  visit(fn.body, [lexical(fn.body.body)]);
+  return found;
 }

@@ -167,7 +167,10 @@ class Lowering {
       if (group.length < 2) continue;
       const early = group.filter(earlyRead);
       const compatible = early.every((x) => early.every((y) => x === y || together(x, y)));
-      const keepers = early.length > 0 && compatible && (early.includes(group[0]!) || blockScoped(group[0]!)) ? early : [group[0]!];
+      // A parameter that a binding of the body shadows (scope.ts) is renamed rather than it: a
+      // function declaration of the body keeps its name (see items.ts, nameResets).
+      const first = group.find((b) => b.kind !== 'param' && b.scope === this.fn) ?? group[0]!;
+      const keepers = early.length > 0 && compatible && (early.includes(first) || blockScoped(first)) ? early : [first];
       for (const binding of group) if (!keepers.includes(binding)) this.rename(binding, shorthand);
     }
   }
@@ -272,10 +275,12 @@ class Lowering {
         this.declare('var', target, [incoming], bound, target.type === 'ObjectPattern' ? DESCRIBED_SOURCE : null, undefined, true);
       }
     });
+    // A function declaration of the body is hoisted: its variable (a `var` too) holds it on entry.
+    const hoisted = new Set(fn.body.type === 'BlockStatement' ? fn.body.body.filter((s: Node) => s.type === 'FunctionDeclaration' && s.id).map((s: Node) => this.scope.referenceAt.get(s.id)?.binding) : []);
     for (const binding of this.scope.bindings) {
       // Every binding is a value, so that the analyses see all of its reads and writes.
       const value = this.valueOf(binding);
-      if (binding.kind === 'param' || (binding.kind === 'function' && binding.scope === fn)) entryValues.push(value);
+      if (binding.kind === 'param' || hoisted.has(binding)) entryValues.push(value);
     }
     if (this.thisValue) entryValues.push(this.thisValue);
     if (this.argumentsValue) entryValues.push(this.argumentsValue);
@@ -298,6 +303,14 @@ class Lowering {
       body.push(code(['var ', write(value), ' = { v: ', this.functionVars.has(binding) ? read(value) : 'undefined', ' };'], [value]));
     }
     body.push(...bound);
+    if (stateful) {
+      // A `var` of the body named like a parameter starts with its value (see scope.ts).
+      for (const [variable, parameter] of this.scope.parameterCopies) body.push(this.assignBinding(variable, this.readBinding(parameter)));
+      // An Annex B variable that nothing else declares (a boxed one is declared with its box).
+      for (const variable of new Set(this.scope.annexB.values())) {
+        if (variable.kind === 'var' && !this.boxed.has(variable)) body.push(code([`var ${this.valueOf(variable).name};`]));
+      }
+    }
     if (fn.body.type === 'BlockStatement') {
       body.push(...this.boxesOnEntry(fn.body.body), ...this.functionBoxes(fn.body.body));
       this.lowerList(fn.body.body, body);
@@ -338,7 +351,8 @@ class Lowering {
    * assign to the box (see declare): copied as written, `var x = 0` would replace the box itself.
    * So is one that declares a pattern whose initialiser is printed otherwise than written (a
    * renamed or boxed name in it), so that the value is checked with V8's messages (see declaration),
-   * and one that declares a renamed function or class, which must keep its name.
+   * one that declares a renamed function or class, which must keep its name, and one that holds a
+   * function declaration that Annex B copies to a function-level variable (see plainStatement).
    */
   private lowerRewrittenDeclarations(): void {
     const path: Node[] = [];
@@ -349,6 +363,7 @@ class Lowering {
       // A renamed function declaration gets its name back where it is hoisted (items.ts,
       // nameResets), a renamed class is declared as a class expression (see keepClassNames).
       if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node !== this.fn && node.id && this.renames.has(node.id)) lower();
+      if (this.scope.annexB.has(node)) lower();
       if ((node !== this.fn && isFunction(node)) || node.type === 'ClassBody') return;
       path.push(node);
       if (node.type === 'VariableDeclaration' && node.declarations.some((d: Node) =>
@@ -442,6 +457,10 @@ class Lowering {
       // A function declaration is hoisted: it writes on entry to its scope.
       const scopeStart = binding.scope === this.fn ? this.fn.body.start : binding.scope.start;
       const writes = writeRefs.map((r) => (declaredBy.get(r.node) === 'function declaration' ? scopeStart : statementEnd.get(r.node) ?? r.node.start));
+      // A function declaration in a block, in sloppy mode, is copied to a function-level variable
+      // where it is evaluated (Annex B).
+      const copies = [...this.scope.annexB].filter(([, target]) => target === binding).map(([copied]) => copied.start);
+      writes.push(...copies);
       const firstClosure = Math.min(...binding.refs.filter((r) => r.nested).map((r) => createdAt.get(r.node) ?? r.node.start));
       const changesAfterClosure = writes.some((w) => this.awaitPositions.some((a) => firstClosure < a && a < w));
       const varInLoop = (binding.kind === 'var' || binding.kind === 'param') && writes.some((w) => loops.some((l) => l.start <= w && w < l.end));
@@ -465,17 +484,12 @@ class Lowering {
         this.boxedOnEntry.set(binding, this.renamed.get(binding) ?? binding.name);
         this.renamed.set(binding, this.context.names.renamed(binding.name));
       }
-      // A function declaration in a block, in sloppy mode, is copied where it is evaluated to a
-      // `var` of the function (Annex B), which would then hold the box; one sharing its name with
-      // a parameter declared by a pattern is not the parameter (the body has a scope of its own).
       const functionDeclared = declarations.some((r) => declaredBy.get(r.node) === 'function declaration');
-      const sloppyBlock = functionDeclared && !this.context.strict && binding.scope !== this.fn;
-      const patternParameter = functionDeclared && declarations.some((r) => declaredBy.get(r.node) === 'parameter pattern');
       // A `var` in a loop head is assigned through its box: such a loop is lowered (forLoop, forInOf).
       const refused = declarations.find((r) => !BOXABLE.has(declaredBy.get(r.node)!));
-      if (refused || !declaration || sloppyBlock || patternParameter) {
-        const site = refused ? declaredBy.get(refused.node)! : sloppyBlock ? 'function declaration in a block, in sloppy mode,'
-          : patternParameter ? 'function declaration named as a parameter declared by a pattern' : binding.kind;
+      // (A variable that only Annex B declares has no declaration: it is boxed on entry like a `var`.)
+      if (refused || (!declaration && copies.length === 0)) {
+        const site = refused ? declaredBy.get(refused.node)! : binding.kind;
         throw new UnsupportedAt(
           `a closure that captures '${binding.name}' (a ${site} that changes after an await) is not supported yet by reawait`,
           closure.node.start,
@@ -699,6 +713,10 @@ class Lowering {
     }
     if (node.type === 'FunctionDeclaration') {
       out.push(code([copy(node)], [], [node.start, node.end], true));
+      // Annex B: evaluating it copies the block's function to a function-level variable, which
+      // the engine would do under the block function's name, renamed (see renameShadowed).
+      const target = this.scope.annexB.get(node);
+      if (target !== undefined) out.push(this.assignBinding(target, this.readBinding(this.scope.referenceAt.get(node.id)!.binding)));
       return;
     }
     out.push(this.recordingCompletions(code([copy(node)], this.assignedBy(node), [node.start, node.end])));
@@ -994,6 +1012,18 @@ class Lowering {
       const direct = ref && !this.boxed.has(ref.binding) ? this.valueOf(ref.binding) : null;
       this.guard(out, (into) => into.push(code([direct ? write(direct) : copy(target), ' = ', ...value, ';'], direct ? [direct] : [])));
     }
+  }
+
+  /** The value of a variable, read through its box when it has one. */
+  private readBinding(binding: Binding): Chunk[] {
+    const value = this.valueOf(binding);
+    return this.boxed.has(binding) ? [read(value), '.v'] : [read(value)];
+  }
+
+  /** `variable = value;`, through its box when it has one. */
+  private assignBinding(binding: Binding, value: Chunk[]): CodeItem {
+    const variable = this.valueOf(binding);
+    return this.boxed.has(binding) ? code([read(variable), '.v = ', ...value, ';']) : code([write(variable), ' = ', ...value, ';'], [variable]);
   }
 
   private isBoxed(id: Node): boolean {
