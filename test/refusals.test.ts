@@ -164,6 +164,15 @@ describe('unsupported constructs are refused with their position', () => {
       '}',
     ].join('\n')));
 
+  /** A function with more values live at its await than a continuation has slots (see 'limits'). */
+  const tooManyValues = (head: string, type = ': number'): string[] => [
+    `${head} {`,
+    ...Array.from({ length: 1100 }, (_, i) => `  let v${i}${type} = ${i};`),
+    '  const r = await p;',
+    `  return r + ${Array.from({ length: 1100 }, (_, i) => `v${i}`).join(' + ')};`,
+    '}',
+  ];
+
   test('the position is in the original TypeScript even after type-only lines', () =>
     refuse({
       source: [
@@ -172,15 +181,19 @@ describe('unsupported constructs are refused with their position', () => {
         '  size: number;',
         '}',
         'type Maybe<T> = T | undefined;',
-        'export async function f(xs: Array<Shape>, y: Maybe<Promise<number>>): Promise<number> {',
-        '  let total: number = 0;',
-        '  using resource = { [Symbol.dispose]() {} };',
-        '  total += await y!;',
-        '  return total + xs.length;',
-        '}',
+        ...tooManyValues('const s: Shape | null = null; export async function f(p: Maybe<Promise<number>>): Promise<number>'),
       ].join('\n'),
-      marker: 'using resource',
-      names: /'using' declarations/,
+      marker: 'async function f',
+      names: /more than \d+ values live across the awaits/,
+    }));
+
+  // JavaScript: its text is parsed as written, where the lowering of `using` adds text before f.
+  test('the position is in the original text after using declarations, which are lowered first', () =>
+    refuse({
+      source: tooManyValues('async function g() { using r = null; await using s = null; } export async function f(p)', '').join('\n'),
+      marker: 'async function f',
+      names: /more than \d+ values live across the awaits/,
+      filename: 'program.js',
     }));
 });
 

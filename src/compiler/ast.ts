@@ -41,6 +41,11 @@ export function isFunction(node: Node): boolean {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }
 
+/** A function or class definition that takes the name of what it is assigned to (IsAnonymousFunctionDefinition). */
+export function isAnonymousFunction(node: Node): boolean {
+  return node.type === 'ArrowFunctionExpression' || ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && !node.id);
+}
+
 /** Visits every node below `root` (not `root` itself); `enter` returns false to skip a subtree. */
 export function walk(root: Node, enter: (node: Node, parent: Node) => boolean | void): void {
   const stack: [Node, Node][] = [];

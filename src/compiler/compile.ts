@@ -1,15 +1,17 @@
 /**
- * The pipeline: 1-parse (strip types, parse), 2-analyze (scopes, jumps), 3-lower (IR with
- * suspension points), 4-layout (CFG, liveness, default values, values preserved since
- * resumption, layouts), 5-emit (guarded re-entry, faces, continuation constructors, source map).
+ * The pipeline: 1-parse (strip types, parse, lower `using` declarations), 2-analyze (scopes,
+ * jumps), 3-lower (IR with suspension points), 4-layout (CFG, liveness, default values, values
+ * preserved since resumption, layouts), 5-emit (guarded re-entry, faces, continuation
+ * constructors, source map).
  */
 import remapping from '@jridgewell/remapping';
 import { childrenOf, isFunction, type Node } from './ast.js';
 import { CompileError, type Diagnostic, UnsupportedAt } from './errors.js';
 import type { SourceMapV3 } from './map.js';
-import { Names, RUNTIME_EXPORTS, scriptSuffix } from './names.js';
-import { parse } from './phases/1-parse/parse.js';
+import { Names, RUNTIME_EXPORTS, scriptSuffix, USING_EXPORTS } from './names.js';
+import { parse, parseLowered } from './phases/1-parse/parse.js';
 import type { ParsedSource } from './phases/1-parse/source.js';
+import { lowerUsing } from './phases/1-parse/using.js';
 import { findJumps } from './phases/2-analyze/jumps.js';
 import { analyzeScope } from './phases/2-analyze/scope.js';
 import { lowerFunction } from './phases/3-lower/lower.js';
@@ -46,22 +48,25 @@ interface AsyncFunction {
 }
 
 export function compile(sourceText: string, options: CompileOptions): Compiled {
-  const { source, program } = parse(options.filename, sourceText);
-  const at = (position: number): { line: number; column: number } => source.userPosition(position);
+  let parsed = parse(options.filename, sourceText);
+  // Named before `using` is lowered, whose names they make.
+  const text = parsed.source.text;
+  const names = new Names(text, options.runtime === 'global' ? scriptSuffix(options.filename, text) : '');
   try {
-    return compileParsed(source, program, options);
+    const lowered = lowerUsing(parsed.program, text, options.filename, names);
+    if (lowered !== null) parsed = parseLowered(parsed, lowered);
+    return compileParsed(parsed.source, parsed.program, names, lowered !== null, options);
   } catch (error) {
     if (error instanceof UnsupportedAt) {
-      const where = at(error.position);
+      const where = parsed.source.userPosition(error.position);
       throw new CompileError(error.message, options.filename, where.line, where.column);
     }
     throw error;
   }
 }
 
-function compileParsed(source: ParsedSource, program: Node, options: CompileOptions): Compiled {
+function compileParsed(source: ParsedSource, program: Node, names: Names, usesUsing: boolean, options: CompileOptions): Compiled {
   const text = source.text;
-  const names = new Names(text, options.runtime === 'global' ? scriptSuffix(options.filename, text) : '');
   const output = new Output(text, source.lines, options.filename);
   const rewrites = new Rewrites(output);
   const warnings: Diagnostic[] = [];
@@ -105,15 +110,15 @@ function compileParsed(source: ParsedSource, program: Node, options: CompileOpti
     const start = headerPosition(program, text);
     rewrites.copy(0, start);
     // After a directive (which may lack its semicolon), a `;` first.
-    output.gen((start > 0 && !/\n\s*$/.test(text.slice(0, start)) ? '; ' : '') + runtimeBinding(names, options) + context.header.join(' ') + '\n');
+    output.gen((start > 0 && !/\n\s*$/.test(text.slice(0, start)) ? '; ' : '') + runtimeBinding(names, usesUsing, options) + context.header.join(' ') + '\n');
     rewrites.copy(start, text.length);
   } else {
     rewrites.copy(0, text.length);
   }
   const code = output.code;
   let map = output.sourceMap(text);
-  if (source.stripMap) {
-    map = remapping([map as never, source.stripMap as never], () => null) as unknown as SourceMapV3;
+  if (source.map) {
+    map = remapping([map as never, source.map as never], () => null) as unknown as SourceMapV3;
     map = { ...map, sources: [options.filename], sourcesContent: [source.original] };
   } else {
     map = { ...map, sourcesContent: [source.original] };
@@ -145,13 +150,13 @@ function inScopeAt(lowered: LoweredFunction, value: Value, site: SiteItem): bool
   return (lowered.initialisedAt.get(value.binding) ?? scope.start) <= site.position;
 }
 
-function runtimeBinding(names: Names, options: CompileOptions): string {
-  if (options.runtime === 'global') {
-    return `var { ${RUNTIME_EXPORTS.map((name) => `${name}: ${names.prefix}${name}`).join(', ')} } = globalThis.reawait; `;
-  }
+function runtimeBinding(names: Names, usesUsing: boolean, options: CompileOptions): string {
+  const exports = usesUsing ? [...RUNTIME_EXPORTS, ...USING_EXPORTS] : RUNTIME_EXPORTS;
+  const bindings = exports.map((name) => `${name}: ${names.prefix}${name}`).join(', ');
+  if (options.runtime === 'global') return `var { ${bindings} } = globalThis.reawait; `;
   // Module-level constants rather than import bindings: the hot paths read them on every await.
   const namespace = `${names.prefix}runtime`;
-  return `import * as ${namespace} from ${JSON.stringify(options.runtimeSpecifier)}; const { ${RUNTIME_EXPORTS.map((name) => `${name}: ${names.prefix}${name}`).join(', ')} } = ${namespace}; `;
+  return `import * as ${namespace} from ${JSON.stringify(options.runtimeSpecifier)}; const { ${bindings} } = ${namespace}; `;
 }
 
 /** After a hashbang line and the directive prologue. */

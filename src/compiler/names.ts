@@ -7,7 +7,9 @@ export const RUNTIME_EXPORTS = [
   'awaitValue', 'awaitNonAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'declared', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'notConstructor', 'construct',
   'iterate', 'iterableOnce', 'enumerate', 'step', 'close', 'closeOnThrow', 'asyncIterate', 'asyncNext', 'asyncDone', 'asyncClose',
 ] as const;
-export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number];
+/** What compiled code reads of the runtime only where it has `using` declarations (see 1-parse/using.ts). */
+export const USING_EXPORTS = ['UsingScope', 'usingTarget'] as const;
+export type RuntimeExport = (typeof RUNTIME_EXPORTS)[number] | (typeof USING_EXPORTS)[number];
 
 export class Names {
   readonly prefix: string;
@@ -64,6 +66,13 @@ export class Names {
 
   continuationClass(): string {
     return `${this.prefix}K${++this.classes}${this.unique}`;
+  }
+
+  private usingScopes = 0;
+  /** The UsingScope of a scope with `using` declarations, and the names of its two catch clauses. */
+  usingScope(): { scope: string; thrown: string; rejected: string } {
+    const n = ++this.usingScopes;
+    return { scope: `${this.prefix}using${n}`, thrown: `${this.prefix}thrown${n}`, rejected: `${this.prefix}rejected${n}` };
   }
 
   private renames = 0;

@@ -8,35 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runInThisContext } from 'node:vm';
 import { transform, type TransformOptions } from '../../src/compiler/index.ts';
-import { runCompiled, runNative, type Observation } from './differential.ts';
+import { guarded, type Guarded, jsonSafe, needsNode24, runCompiled, runNative, runNativeOnNode24, type Observation } from './differential.ts';
+import { observeMain } from './observe.mjs';
 
-/** An observation, plus the promise rejections that nobody handled while (or shortly after) it ran. */
-export interface Guarded extends Observation {
-  unhandledRejections: unknown[];
-}
-
-/**
- * Runs one program with the process's `unhandledRejection` listeners replaced by one that
- * records, and waits a little after it returns for late rejections (timers of 1 ms). The
- * rejections become part of the observation instead of failing whichever test runs then.
- */
-async function guarded(run: () => Promise<Observation>): Promise<Guarded> {
-  const saved = process.listeners('unhandledRejection');
-  process.removeAllListeners('unhandledRejection');
-  const unhandledRejections: unknown[] = [];
-  const record = (reason: unknown): void => {
-    unhandledRejections.push(reason instanceof Error ? { name: reason.name, message: reason.message } : reason);
-  };
-  process.on('unhandledRejection', record);
-  try {
-    const observation = await run();
-    await new Promise((resolve) => setTimeout(resolve, 15));
-    return { ...observation, unhandledRejections };
-  } finally {
-    process.off('unhandledRejection', record);
-    for (const listener of saved) process.on('unhandledRejection', listener as never);
-  }
-}
+export type { Guarded };
 
 const compiled = (source: string, options: TransformOptions) => guarded(() => runCompiled(source, options));
 
@@ -96,9 +71,12 @@ function prepare(program: string, filename = 'program.ts'): string {
 export async function same(program: string, options: SameOptions = {}): Promise<Guarded> {
   const filename = options.filename ?? 'program.ts';
   const source = prepare(program, filename);
-  const native = await guarded(() => runNative(source, filename));
-  const reuse = await compiled(source, { reuseContinuations: true, filename });
-  const noReuse = await compiled(source, { reuseContinuations: false, filename });
+  // A native run on Node 24 (for `using`, on Node 20) is compared JSON-safe.
+  const onNode24 = needsNode24(source, filename);
+  const comparable = onNode24 ? jsonSafe : <T,>(value: T): T => value;
+  const native = onNode24 ? await runNativeOnNode24(source, filename) : await guarded(() => runNative(source, filename));
+  const reuse = comparable(await compiled(source, { reuseContinuations: true, filename }));
+  const noReuse = comparable(await compiled(source, { reuseContinuations: false, filename }));
   if (options.anyOutcome) {
     // either is fine
   } else if (options.throws) {
@@ -106,8 +84,8 @@ export async function same(program: string, options: SameOptions = {}): Promise<
   } else {
     assert.ok('returned' in native.outcome, `the native run threw: ${JSON.stringify(native.outcome)}`);
   }
-  if (options.log !== undefined) assert.deepEqual(native.log, options.log, 'native log (the program itself is wrong)');
-  if ('returns' in options) assert.deepEqual(native.outcome, { returned: options.returns }, 'native result (the program itself is wrong)');
+  if (options.log !== undefined) assert.deepEqual(native.log, comparable(options.log), 'native log (the program itself is wrong)');
+  if ('returns' in options) assert.deepEqual(native.outcome, comparable({ returned: options.returns }), 'native result (the program itself is wrong)');
   for (const [name, observed] of [['with', reuse], ['without', noReuse]] as const) {
     assert.deepEqual(observed, native, `compiled ${name} continuation reuse differs from native:\n  native:   ${show(native)}\n  compiled: ${show(observed)}`);
   }
@@ -162,15 +140,3 @@ export async function sameSloppy(program: string, options: Pick<SameOptions, 'lo
 }
 
 type Main = (log: (...values: unknown[]) => void) => Promise<unknown>;
-
-async function observeMain(main: Main): Promise<Observation> {
-  const log: unknown[] = [];
-  const record = (...values: unknown[]): void => {
-    log.push(values.length === 1 ? values[0] : values);
-  };
-  try {
-    return { log, outcome: { returned: await main(record) } };
-  } catch (error) {
-    return { log, outcome: { threw: error instanceof Error ? { name: error.name, message: error.message } : error } };
-  }
-}

@@ -1,10 +1,15 @@
-/** Phase 1: strip TypeScript types, then parse to ESTree with exact offsets. */
+/**
+ * Phase 1: strip TypeScript types, then parse to ESTree with exact offsets; where compiled
+ * functions declare `using` variables, lower them (using.ts) and parse the result again.
+ */
+import remapping from '@jridgewell/remapping';
 import { parseSync } from 'oxc-parser';
 import { transformSync } from 'oxc-transform';
 import { CompileError } from '../../errors.js';
 import type { SourceMapV3 } from '../../map.js';
 import type { Program } from '../../ast.js';
 import { ParsedSource } from './source.js';
+import type { LoweredUsing } from './using.js';
 
 const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/i;
 
@@ -42,14 +47,27 @@ export function parse(filename: string, original: string): Parsed {
     text = stripped.code;
     stripMap = stripped.map as SourceMapV3;
   }
-  const source = new ParsedSource(filename, original, text, stripMap);
-  const parsed = parseSync(filename.replace(TYPESCRIPT, '.js'), text, {
+  return parseText(new ParsedSource(filename, original, text, stripMap), !typescript);
+}
+
+/** `parsed` with the text of its `using` declarations lowered, parsed again. */
+export function parseLowered(parsed: Parsed, lowered: LoweredUsing): Parsed {
+  const { filename, original, map } = parsed.source;
+  const composed = map === null ? lowered.map : (remapping([lowered.map as never, map as never], () => null) as unknown as SourceMapV3);
+  // Early errors were refused in the user's text; oxc finds one where there is none in the lowered
+  // text (a `var` in the try block named as a function declaration moved before it).
+  return parseText(new ParsedSource(filename, original, lowered.text, { ...composed, sources: [filename] }), false, false);
+}
+
+/** `textIsOriginal`: error positions are offsets of the user's text. */
+function parseText(source: ParsedSource, textIsOriginal: boolean, earlyErrors = true): Parsed {
+  const parsed = parseSync(source.filename.replace(TYPESCRIPT, '.js'), source.text, {
     sourceType: 'unambiguous',
     lang: 'js',
     preserveParens: false,
     // Early errors (a redeclared `let`, ...) are refused here, with their position.
-    showSemanticErrors: true,
+    showSemanticErrors: earlyErrors,
   } as never);
-  if (parsed.errors.length > 0) fail(source, parsed.errors[0] as OxcError, !typescript);
+  if (parsed.errors.length > 0) fail(source, parsed.errors[0] as OxcError, textIsOriginal);
   return { source, program: parsed.program as unknown as Program };
 }

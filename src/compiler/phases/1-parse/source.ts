@@ -1,6 +1,7 @@
 /**
  * The text that the compiler works on, and how to find a position of it in the user's file:
- * TypeScript is first stripped of its types (oxc-transform, with a source map), then parsed.
+ * TypeScript is first stripped of its types (oxc-transform, with a source map), then parsed;
+ * `using` declarations are lowered (using.ts, with a source map), then the text is parsed again.
  */
 import { TraceMap, traceSegment } from '@jridgewell/trace-mapping';
 import type { SourceMapV3 } from '../../map.js';
@@ -32,15 +33,15 @@ export class ParsedSource {
   readonly filename: string;
   /** What the user wrote. */
   readonly original: string;
-  /** What was parsed: `original` for JavaScript, the type-stripped text for TypeScript. */
+  /** What was parsed: `original`, stripped of its types (TypeScript), its `using` declarations lowered. */
   readonly text: string;
   /** Maps `text` to `original`; null when they are the same. */
-  readonly stripMap: SourceMapV3 | null;
-  constructor(filename: string, original: string, text: string, stripMap: SourceMapV3 | null) {
+  readonly map: SourceMapV3 | null;
+  constructor(filename: string, original: string, text: string, map: SourceMapV3 | null) {
     this.filename = filename;
     this.original = original;
     this.text = text;
-    this.stripMap = stripMap;
+    this.map = map;
     this.lines = new LineIndex(text);
     this.originalLines = new LineIndex(original);
   }
@@ -48,8 +49,8 @@ export class ParsedSource {
   /** 1-based line and column in the user's file of an offset in `text`. */
   userPosition(offset: number): { line: number; column: number } {
     const at = this.lines.locate(Math.min(offset, this.text.length));
-    if (this.stripMap === null) return { line: at.line + 1, column: at.column + 1 };
-    this.trace ??= new TraceMap(this.stripMap as never);
+    if (this.map === null) return { line: at.line + 1, column: at.column + 1 };
+    this.trace ??= new TraceMap(this.map as never);
     // The segment at or before the position, plus the distance from its start: a construct that
     // starts between two segments keeps its own column.
     const segment = traceSegment(this.trace, at.line, at.column);

@@ -7,9 +7,9 @@
  * is kept. Statements without awaits stay original text. Unsupported constructs raise
  * UnsupportedAt naming them.
  */
-import { childrenOf, isFunction, type Node } from '../../ast.js';
+import { childrenOf, isAnonymousFunction, isFunction, type Node } from '../../ast.js';
 import { UnsupportedAt } from '../../errors.js';
-import { type Binding, type FunctionScope, referencesTo } from '../2-analyze/scope.js';
+import { type Binding, type FunctionScope, identifiersOf, referencesTo } from '../2-analyze/scope.js';
 import { findJumps, type Jump } from '../2-analyze/jumps.js';
 import type { Names } from '../../names.js';
 import {
@@ -2158,7 +2158,7 @@ function loweredPatternInits(fn: Node, awaits: (node: Node) => boolean): Map<Nod
  * Identifiers that are the value of a shorthand property (`{ x }`), in objects and patterns; not
  * in the patterns that `lowered` says are lowered into steps (their names are bound one by one).
  */
-function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<Node> {
+export function shorthandValues(root: Node, lowered: (pattern: Node) => boolean): Set<Node> {
   const found = new Set<Node>();
   const visit = (node: Node, inLowered: boolean): void => {
     if (node.type === 'Property' && node.shorthand && !inLowered) {
@@ -2186,11 +2186,6 @@ const DEFAULTED_PARAMETER_SOURCE = '(intermediate value)(intermediate value)(int
 /** How a variable a closure captures may be declared for it to be boxed (see checkSupported). */
 const BOXABLE = new Set(['let', 'const', 'var', 'param', 'parameter pattern', 'catch parameter', 'destructured variable', 'loop variable', 'class', 'function declaration']);
 
-/** An anonymous function or class, which takes the name of what it is assigned to. */
-function isAnonymousFunction(node: Node): boolean {
-  return node.type === 'ArrowFunctionExpression' || ((node.type === 'FunctionExpression' || node.type === 'ClassExpression') && !node.id);
-}
-
 /**
  * The value of `node` as written where it is kept in a temp or scratch, which is no name for it:
  * an anonymous function or class would take the temp's (`(0, f)` is no function definition).
@@ -2209,32 +2204,4 @@ function propertyKeyOf(key: Node): string {
   if (key.type === 'Identifier') return key.name;
   if (typeof key.value === 'bigint' || key.bigint) return String(key.bigint ?? key.value);
   return String(key.value);
-}
-
-/** Binding identifiers of a declaration target or pattern. */
-export function identifiersOf(pattern: Node): Node[] {
-  const out: Node[] = [];
-  const visit = (p: Node): void => {
-    switch (p.type) {
-      case 'Identifier':
-        out.push(p);
-        break;
-      case 'ObjectPattern':
-        for (const property of p.properties) visit(property.type === 'RestElement' ? property.argument : property.value);
-        break;
-      case 'ArrayPattern':
-        for (const element of p.elements) if (element) visit(element);
-        break;
-      case 'AssignmentPattern':
-        visit(p.left);
-        break;
-      case 'RestElement':
-        visit(p.argument);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(pattern);
-  return out;
 }
