@@ -148,7 +148,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
     const visit = (n: Node): void => {
       if (isFunction(n)) return;
       if (n.type === 'VariableDeclaration' && n.kind === 'var') {
-        for (const d of n.declarations) for (const id of patternNames(d.id, [])) declare(scope, id.name, 'var', depth);
+        for (const d of n.declarations) for (const id of identifiersOf(d.id)) declare(scope, id.name, 'var', depth);
       }
       if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') {
         // Class bodies hold no var declarations, but computed keys may hold functions: skip.
@@ -164,7 +164,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
     for (const s of statements) {
       const stmt = s.type === 'ExportNamedDeclaration' && s.declaration ? s.declaration : s;
       if (stmt.type === 'VariableDeclaration' && stmt.kind !== 'var') {
-        for (const d of stmt.declarations) for (const id of patternNames(d.id, [])) declare(scope, id.name, stmt.kind === 'const' ? 'const' : 'let', depth);
+        for (const d of stmt.declarations) for (const id of identifiersOf(d.id)) declare(scope, id.name, stmt.kind === 'const' ? 'const' : 'let', depth);
       } else if (stmt.type === 'ClassDeclaration' && stmt.id) {
         declare(scope, stmt.id.name, 'class', depth);
       } else if (stmt.type === 'FunctionDeclaration' && stmt.id) {
@@ -207,7 +207,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
     const inner = new Scope(f, scope, depth);
     if (f.type === 'FunctionExpression' && f.id) inner.names.set(f.id.name, NOT_A_BINDING as unknown as Binding);
     const paramScope = inner;
-    for (const p of f.params) for (const id of patternNames(p, [])) declare(paramScope, id.name, 'param', depth);
+    for (const p of f.params) for (const id of identifiersOf(p)) declare(paramScope, id.name, 'param', depth);
     if (f.type !== 'ArrowFunctionExpression' && depth > 0) inner.names.set('arguments', NOT_A_BINDING as unknown as Binding);
     for (const p of f.params) visitPattern(p, paramScope, depth, false);
     if (f.body.type === 'BlockStatement') {
@@ -329,7 +329,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
       else visitPattern(d.id, scope, depth, true);
       if (!d.init && decl.kind === 'var') {
         // `var x;` writes nothing: its identifier is a reference that neither reads nor writes.
-        for (const id of patternNames(d.id, [])) {
+        for (const id of identifiersOf(d.id)) {
           const ref = referenceAt.get(id);
           if (ref) {
             const declarationOnly: Reference = { ...ref, write: false };
@@ -396,7 +396,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
         if (node.handler) {
           const inner = new Scope(node.handler, scope, depth);
           if (node.handler.param) {
-            for (const id of patternNames(node.handler.param, [])) declare(inner, id.name, 'catch', depth);
+            for (const id of identifiersOf(node.handler.param)) declare(inner, id.name, 'catch', depth);
             visitPattern(node.handler.param, inner, depth, false);
           }
           visitBlockLike(node.handler.body.body, node.handler.body, inner, depth);
@@ -445,7 +445,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
     argumentsBinding = { id: -1, name: 'arguments', kind: 'arguments', scope: fn, refs: [], captured: false, reassigned: false };
   }
   // Parameters, then the body.
-  for (const p of fn.params) for (const id of patternNames(p, [])) declare(root, id.name, 'param', 0);
+  for (const p of fn.params) for (const id of identifiersOf(p)) declare(root, id.name, 'param', 0);
   for (const p of fn.params) visitPattern(p, root, 0, false);
   if (fn.body.type === 'BlockStatement') {
     // The body's declarations are the parameters' bindings, but where the parameters have
@@ -455,7 +455,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
     // which the compiled function binds in its body (lower.ts), after the declaration is hoisted.
     const body = new Scope(fn, root, 0);
     const expressions = fn.params.some(hasExpressions);
-    const patterned = new Set(fn.params.filter((p: Node) => p.type !== 'Identifier' && !(p.type === 'RestElement' && p.argument.type === 'Identifier')).flatMap((p: Node) => patternNames(p, []).map((id) => id.name)));
+    const patterned = new Set(fn.params.filter((p: Node) => p.type !== 'Identifier' && !(p.type === 'RestElement' && p.argument.type === 'Identifier')).flatMap((p: Node) => identifiersOf(p).map((id) => id.name)));
     const functions = new Set(fn.body.body.filter((s: Node) => s.type === 'FunctionDeclaration' && s.id).map((s: Node) => s.id.name));
     for (const [name, binding] of root.names) {
       if (!expressions && !(functions.has(name) && patterned.has(name))) body.names.set(name, binding);
@@ -503,27 +503,31 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
   };
 }
 
-/** The identifiers a pattern declares, appended to `out`. */
-function patternNames(pattern: Node, out: Node[]): Node[] {
-  switch (pattern.type) {
-    case 'Identifier':
-      out.push(pattern);
-      break;
-    case 'ObjectPattern':
-      for (const p of pattern.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out);
-      break;
-    case 'ArrayPattern':
-      for (const e of pattern.elements) if (e) patternNames(e.type === 'RestElement' ? e.argument : e, out);
-      break;
-    case 'AssignmentPattern':
-      patternNames(pattern.left, out);
-      break;
-    case 'RestElement':
-      patternNames(pattern.argument, out);
-      break;
-    default:
-      break; // member expressions in assignment patterns declare nothing
-  }
+/** The binding identifiers of a declaration target or pattern. */
+export function identifiersOf(pattern: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (p: Node): void => {
+    switch (p.type) {
+      case 'Identifier':
+        out.push(p);
+        break;
+      case 'ObjectPattern':
+        for (const property of p.properties) visit(property.type === 'RestElement' ? property.argument : property.value);
+        break;
+      case 'ArrayPattern':
+        for (const element of p.elements) if (element) visit(element);
+        break;
+      case 'AssignmentPattern':
+        visit(p.left);
+        break;
+      case 'RestElement':
+        visit(p.argument);
+        break;
+      default:
+        break; // member expressions in assignment patterns declare nothing
+    }
+  };
+  visit(pattern);
   return out;
 }
 
@@ -555,7 +559,7 @@ function sloppyBlockFunctions(fn: Node, parameters: ReadonlyMap<string, unknown>
   const lexical = (declarations: Node[]): Set<string> => {
     const names = new Set<string>();
     for (const d of declarations) {
-      if (d.type === 'VariableDeclaration' && d.kind !== 'var') for (const v of d.declarations) for (const id of patternNames(v.id, [])) names.add(id.name);
+      if (d.type === 'VariableDeclaration' && d.kind !== 'var') for (const v of d.declarations) for (const id of identifiersOf(v.id)) names.add(id.name);
       else if (d.type === 'ClassDeclaration' && d.id) names.add(d.id.name);
     }
     return names;
@@ -576,7 +580,7 @@ function sloppyBlockFunctions(fn: Node, parameters: ReadonlyMap<string, unknown>
       scopes = [...enclosing, lexical([node.left])];
     } else if (node.type === 'CatchClause' && node.param && node.param.type !== 'Identifier') {
       // (V8 declares a catch parameter that is an identifier like a `var`.)
-      scopes = [...enclosing, new Set(patternNames(node.param, []).map((id) => id.name))];
+      scopes = [...enclosing, new Set(identifiersOf(node.param).map((id) => id.name))];
     }
     for (const child of childrenOf(node)) visit(child, scopes);
   };
