@@ -83,11 +83,14 @@ describe('block-level using', () => {
   eachWay('a function without any await, and awaits only in the initialisers', `
     function plain(log: any) { return (async () => { using a = resource(log, 'plain'); log('body'); return 1; })(); }
     export async function main(log: any) {
+      log(await declaredLater('hoisted'));
+      using first = resource(log, 'first');
+      async function declaredLater(name: string) { using r = resource(log, name); return await WAIT(name); }
       const one = await plain(log);
       using b = resource(log, await WAIT('awaited name')), c = resource(log, 'c' + (await WAIT(2)));
       log('body');
       return one;
-    }`, { log: ['body', 'dispose plain', 'body', 'dispose c2', 'dispose awaited name'], returns: 1 });
+    }`, { log: ['dispose hoisted', 'hoisted', 'body', 'dispose plain', 'body', 'dispose c2', 'dispose awaited name', 'dispose first'], returns: 1 });
 
   eachWay('blocks of if, try, catch and finally, and of switch cases, with fall-through', `
     export async function main(log: any) {
@@ -114,7 +117,7 @@ describe('block-level using', () => {
     }`, { returns: 'done' });
 
   // JavaScript: TypeScript refuses a var named as a function declaration.
-  eachWay('directives stay first and function declarations stay function-level (a var of the same name)', `
+  eachWay('directives stay first; function declarations share the scope of the body with its let and const, and with the vars of their names', `
     export async function main(log) {
       'use strict';
       log(typeof hoisted, hoisted());
@@ -122,17 +125,26 @@ describe('block-level using', () => {
       var hoisted;
       log(await WAIT('after'));
       function hoisted() { return 'hoisted'; }
-      hoisted = 1;
-      return hoisted;
-    }`, { returns: 1, filename: 'program.js' });
+      const before = hoisted;
+      var other = 1, hoisted = 1, [a1, a2] = [2, 3];
+      log(typeof before, hoisted, other, a1, a2);
+      { var [g] = [4], h; log(g, h); }
+      for (var g = 5, k = 6; g < 6; g++) log(g, k);
+      for (var g of [7]) log(g);
+      for (var { length: g } of ['eight']) log(g);
+      function g() {}
+      return [hoisted, g];
+    }`, { returns: [1, 5], filename: 'program.js' });
 
   eachWay('an anonymous function or class takes the name of its using variable', `
     export async function main(log: any) {
       using C = class { static [Symbol.dispose]() { log('dispose class', this.name); } };
       using f = Object.assign(function () {}, { [Symbol.dispose]() { log('dispose function'); } });
       await using A = class { static async [Symbol.asyncDispose]() { log('async dispose class', this.name, await WAIT(0)); } };
-      return [C.name, f.name, A.name];
-    }`, { returns: ['C', '', 'A'] });
+      using N = class { static name() {} static [Symbol.dispose]() {} };
+      using P = (class { static [Symbol.dispose]() {} }), S = (0, class { static [Symbol.dispose]() {} });
+      return [C.name, f.name, A.name, typeof N.name, P.name, S.name];
+    }`, { returns: ['C', '', 'A', 'function', 'P', ''] });
 
   eachWay('in async arrows and methods (this, super), also nested in a non-async function', `
     class Base { get where() { return 'base'; } }
@@ -332,6 +344,10 @@ describe('for loops', () => {
       try { for (using x of iterable(3)) { await WAIT(0); throw new Error('thrown in ' + x.name); } } catch (e: any) { log(e.message); }
       try { for (using x of [resource(log, 'ok'), 5 as any, resource(log, 'never')]) log('body', x.name); } catch (e: any) { log(e.name, e.message); }
       for (using x of [null, undefined]) log('nullish', x);
+      outer: for (using x of iterable(3)) {
+        using y = resource(log, 'inner of ' + x.name);
+        for (;;) { if (x.name === 'item0') continue outer; await WAIT(0); break outer; }
+      }
       return 'done';
     }`, { returns: 'done' });
 
@@ -420,6 +436,14 @@ describe('using variables', () => {
         try { x = 1; } catch (e: any) { log(e.name, e.message); }
         return x;
       }`, { log: [['TypeError', 'Assignment to using variable.']], outcome: { returned: null } }));
+
+  // V8 13.6 (Node 24) disposes such a resource twice when its initialiser creates a closure.
+  test('for (using x = ...; ...) with a function or class in the initialiser disposes it once, named', () =>
+    compiledOnly(`
+      export async function main(log: any) {
+        for (using F = class { static [Symbol.dispose]() { log('dispose ' + this.name); } }; ; ) { log(F.name); await later(0); break; }
+        return 'done';
+      }`, { log: ['F', 'dispose F'], outcome: { returned: 'done' } }));
 
   eachWay('in its dead zone, an assignment throws a ReferenceError', `
     export async function main(log: any) {

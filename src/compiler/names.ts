@@ -75,6 +75,12 @@ export class Names {
     return { scope: `${this.prefix}using${n}`, thrown: `${this.prefix}thrown${n}`, rejected: `${this.prefix}rejected${n}` };
   }
 
+  private usingRecords = 0;
+  /** A `const` that records a resource of a `using` declaration (never read). */
+  usingRecord(): string {
+    return `${this.prefix}used${++this.usingRecords}`;
+  }
+
   private renames = 0;
   renamed(name: string): string {
     return `${name}${this.prefix}${++this.renames}`;

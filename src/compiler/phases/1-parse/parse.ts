@@ -54,19 +54,17 @@ export function parse(filename: string, original: string): Parsed {
 export function parseLowered(parsed: Parsed, lowered: LoweredUsing): Parsed {
   const { filename, original, map } = parsed.source;
   const composed = map === null ? lowered.map : (remapping([lowered.map as never, map as never], () => null) as unknown as SourceMapV3);
-  // Early errors were refused in the user's text; oxc finds one where there is none in the lowered
-  // text (a `var` in the try block named as a function declaration moved before it).
-  return parseText(new ParsedSource(filename, original, lowered.text, { ...composed, sources: [filename] }), false, false);
+  return parseText(new ParsedSource(filename, original, lowered.text, { ...composed, sources: [filename] }), false);
 }
 
 /** `textIsOriginal`: error positions are offsets of the user's text. */
-function parseText(source: ParsedSource, textIsOriginal: boolean, earlyErrors = true): Parsed {
+function parseText(source: ParsedSource, textIsOriginal: boolean): Parsed {
   const parsed = parseSync(source.filename.replace(TYPESCRIPT, '.js'), source.text, {
     sourceType: 'unambiguous',
     lang: 'js',
     preserveParens: false,
     // Early errors (a redeclared `let`, ...) are refused here, with their position.
-    showSemanticErrors: earlyErrors,
+    showSemanticErrors: true,
   } as never);
   if (parsed.errors.length > 0) fail(source, parsed.errors[0] as OxcError, textIsOriginal);
   return { source, program: parsed.program as unknown as Program };

@@ -8,13 +8,13 @@
  *
  * becomes
  *
- *   { const u = new UsingScope(); try { S1; const a = u.use(A); S2; const b = u.useAsync(B); S3 }
+ *   { const u = new UsingScope(); try { S1; const a = A, r1 = u.use(a); S2; const b = B, r2 = u.useAsync(b); S3 }
  *     catch (thrown) { u.threw(thrown); }
  *     finally { while (u.next()) try { await u.awaited; } catch (rejected) { u.threw(rejected); } u.dispose(); } }
  *
  * (a scope without `await using` has only `u.dispose()` in its `finally`). A function body keeps
- * its directives first, and its function declarations go before the `try`, where they stay
- * function-level. A `for (using x = A; ...)` loop is wrapped likewise (with its labels, which stay
+ * its directives first (see varsOfFunctionDeclarations for its function declarations). A
+ * `for (using x = A; ...)` loop is wrapped likewise (with its labels, which stay
  * on the loop); a `for (using x of ...)` loop declares `const x` and wraps its body, which gets a
  * UsingScope per iteration that starts with `u.use(x)`. A `using` variable is a `const` then, but
  * V8's message for an assignment to it differs: every assignment to one is printed
@@ -25,11 +25,11 @@
  * `using` at a module's top level, in a function that is not compiled (not async, or a generator)
  * or in a class static block is left as written.
  */
-import { childrenOf, isAnonymousFunction, isFunction, type Node, type Program } from '../../ast.js';
+import { childrenOf, isFunction, type Node, type Program, walk } from '../../ast.js';
+import { UnsupportedAt } from '../../errors.js';
 import type { SourceMapV3 } from '../../map.js';
 import type { Names } from '../../names.js';
-import { analyzeScope } from '../2-analyze/scope.js';
-import { named } from '../3-lower/ir.js';
+import { analyzeScope, identifiersOf } from '../2-analyze/scope.js';
 import { shorthandValues } from '../3-lower/lower.js';
 import { Output } from '../5-emit/output.js';
 import { Rewrites } from '../5-emit/rewrites.js';
@@ -63,22 +63,19 @@ export function lowerUsing(program: Program, text: string, filename: string, nam
   };
   const start = (scope: ReturnType<Names['usingScope']>): string => `const ${scope.scope} = new ${UsingScope}(); try { `;
 
-  /** `using a = A` -> `const a = u.use(A)` (an anonymous function or class keeps its name `a`). */
+  /**
+   * `using a = A, b = B` -> `const a = A, used1 = u.use(a), b = B, used2 = u.use(b)`: each
+   * resource is recorded before the next initialiser runs, and the initialisers stay as written
+   * (an anonymous function or class is named as natively, a parenthesised one is left alone).
+   */
   const declaration = (node: Node, u: string): void => {
     const method = node.kind === 'await using' ? 'useAsync' : 'use';
     rewrites.addRange(node.start, node.declarations[0].start, () => output.gen('const ', node.start));
     for (const d of node.declarations) {
       declared.add(d.id);
-      if (!d.init) continue;
-      const init: Node = d.init;
-      rewrites.add(init, () => {
-        output.gen(`${u}.${method}(`, init.start);
-        const value = isAnonymousFunction(init) ? named(d.id.name, [{ kind: 'copy', start: init.start, end: init.end }]) : [{ kind: 'copy' as const, start: init.start, end: init.end }];
-        for (const chunk of value) {
-          if (typeof chunk === 'string') output.gen(chunk);
-          else if (chunk.kind === 'copy') rewrites.copy(chunk.start, chunk.end);
-        }
-        output.gen(')');
+      rewrites.add(d, () => {
+        rewrites.copy(d.start, d.end);
+        output.gen(`, ${names.usingRecord()} = ${u}.${method}(${d.id.name})`, d.end);
       });
     }
   };
@@ -90,25 +87,58 @@ export function lowerUsing(program: Program, text: string, filename: string, nam
     let first = 0;
     if (fn !== null) while (first < statements.length && typeof statements[first]!.directive === 'string') first++;
     const bodyStart = first < statements.length ? statements[first]!.start : node.end - 1;
-    const hoisted = fn === null ? [] : statements.slice(first).filter((s) => s.type === 'FunctionDeclaration');
     for (const s of statements) if (isUsing(s)) declaration(s, scope.scope);
     const awaits = statements.some((s) => isUsing(s) && s.kind === 'await using');
+    const varsAlso = fn === null ? [] : varsOfFunctionDeclarations(fn, statements);
     rewrites.add(node, () => {
       rewrites.copy(node.start, bodyStart);
-      for (const f of hoisted) {
-        rewrites.copy(f.start, f.end);
-        output.gen(' ');
-      }
       output.gen(start(scope), node.start);
-      let cursor = bodyStart;
-      for (const f of hoisted) {
-        rewrites.copy(cursor, f.start);
-        cursor = f.end;
-      }
-      rewrites.copy(cursor, node.end - 1);
+      if (varsAlso.length > 0) output.gen(`var ${varsAlso.join(', ')}; `);
+      rewrites.copy(bodyStart, node.end - 1);
       output.gen(end(scope, awaits), node.end - 1);
       rewrites.copy(node.end - 1, node.end);
     });
+  };
+
+  /**
+   * The function declarations of a function body become declarations of the `try` block, which
+   * its `let`, `const` and `class` declarations share with them. A `var` named like one of them
+   * (legal beside a function-level function, an early error beside a block-level one) is then the
+   * same variable written otherwise: its declaration becomes an assignment, and the other names it
+   * declares are declared by a `var` at the start of the block (returned).
+   */
+  const varsOfFunctionDeclarations = (fn: Node, statements: Node[]): string[] => {
+    const functions = new Set(statements.filter((s) => s.type === 'FunctionDeclaration' && s.id).map((s) => s.id.name as string));
+    const others = new Set<string>();
+    if (functions.size === 0) return [];
+    walk(fn.body, (node, parent) => {
+      if (isFunction(node) || node.type === 'StaticBlock') return false;
+      if (node.type !== 'VariableDeclaration' || node.kind !== 'var') return true;
+      const declared = node.declarations.flatMap((d: Node) => identifiersOf(d.id).map((id) => id.name as string));
+      if (!declared.some((name: string) => functions.has(name))) return true;
+      for (const name of declared) if (!functions.has(name)) others.add(name);
+      if ((parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === node) {
+        // `for (var x = init in ...)` (Annex B) has no assignment form.
+        if (node.declarations[0].init) throw new UnsupportedAt("a 'var' with an initialiser in a for-in head, named like a function declaration of a function body with 'using' declarations,", node.start);
+        rewrites.addRange(node.start, node.declarations[0].start, () => {});
+        return true;
+      }
+      const assigned: Node[] = node.declarations.filter((d: Node) => d.init);
+      const statement = !(parent.type === 'ForStatement' && parent.init === node);
+      rewrites.add(node, () => {
+        if (assigned.length > 0) {
+          output.gen('(', node.start);
+          assigned.forEach((d, index) => {
+            if (index > 0) output.gen(', ');
+            rewrites.copy(d.start, d.end);
+          });
+          output.gen(')');
+        }
+        if (statement) output.gen(';');
+      });
+      return true;
+    });
+    return [...others];
   };
 
   /** `for (using x = A; ...)`: the loop, with its labels, inside the scope's try. */
