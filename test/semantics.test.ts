@@ -3881,18 +3881,59 @@ describe('faces of async function declarations (BUGS.md 16)', () => {
         }
       }`));
 
-  test('a declaration in a switch case still works (there its face is a plain function)', () =>
-    same(`
-      function inSwitch() {
-        switch (1) {
+  const inSwitches = `${describeFace}
+      function inSwitch(k: number) {
+        switch (k) {
+          default:
+            return ['default', shape(inDefault)];
           case 1:
-            return inCase();
-            async function inCase() { await later(0); return 'case'; }
+            return [inCase(), shape(inCase), typeof inDefault];
+            async function inCase(a: any, b = 1) { await later(0); return 'case'; }
+          case 2:
+            async function inDefault() {}
+        }
+      }
+      function noAnnexB() { switch (1) { case 1: async function h() {} } return typeof h; }
+      async function awaiting(k: number) {
+        const f = 1;
+        switch (k) {
+          case 0: await WAIT(0);
+          case 1:
+            const before = f;
+            await WAIT(0);
+            return [before === f, shape(f), await f(2)];
+            async function f(x: number) { await WAIT(0); return x * 2; }
+        }
+      }
+      async function boxed() {
+        switch (0) {
+          case 0:
+            const call = () => g;
+            const first = shape(g);
+            await WAIT(0);
+            (g as any) = 'changed';
+            return [first, call()];
+            async function g() {}
         }
       }
       export async function main(log: any) {
-        log(await inSwitch());
-      }`, { log: ['case'] }));
+        const [value, ...rest] = inSwitch(1);
+        log(await value, rest, inSwitch(3));
+        log(await awaiting(0), await awaiting(1));
+        log(await boxed(), noAnnexB());
+        return 'done';
+      }`;
+  const caseShape = (name: string, length: number) => [name, length, 'length,name', true, 'TypeError: f is not a constructor'];
+  const expected = {
+    log: [
+      ['case', [caseShape('inCase', 1), 'function'], ['default', caseShape('inDefault', 0)]],
+      [[true, caseShape('f', 1), 4], [true, caseShape('f', 1), 4]],
+      [[caseShape('g', 0), 'changed'], 'undefined'],
+    ],
+    returns: 'done',
+  };
+  bothWays('declared directly in a switch case (in a switch that awaits or not, first after a default, boxed): made by the runtime too', inSwitches, expected);
+  bothWaysSloppy('the same in sloppy mode, where Annex B makes no variable of them', inSwitches.replaceAll(/: any|: number/g, '').replace('(g as any)', 'g').replace('export ', ''), expected);
 });
 
 describe('sloppy mode', () => {

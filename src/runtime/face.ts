@@ -35,15 +35,6 @@ const faceMakers: ((name: string | number, fast: FastEntry) => Function)[] = [
 /** What native async functions inherit from (their `constructor` is AsyncFunction). */
 const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
 
-/**
- * The face of a compiled function declaration (a plain function, so that it is hoisted): its
- * fast entry under FAST, and the prototype of an async function.
- */
-export function declared(face: Function, fast: FastEntry): void {
-  (face as unknown as Record<symbol, unknown>)[FAST] = fast;
-  Object.setPrototypeOf(face, AsyncFunctionPrototype);
-}
-
 /** Face of a function expression or arrow (the fast entry is the compiled function itself). */
 export function fn(fast: FastEntry, name: string, length: number): Function {
   const face = makeFace(name, fast, length);

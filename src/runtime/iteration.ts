@@ -144,11 +144,6 @@ export function construct(target: unknown, calleeText: string, ...args: unknown[
   return Reflect.construct(target, args) as object;
 }
 
-/** `new` of a compiled async function declaration. */
-export function notConstructor(name: string): never {
-  throw new TypeError(`${name} is not a constructor`);
-}
-
 /** A call of something that is not a function, with V8's message. */
 export function notCallable(calleeText: string): never {
   throw new TypeError(`${calleeText} is not a function`);

@@ -134,26 +134,8 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     planMethod(plan, context, params, body);
     return;
   }
-  if (fn.type === 'FunctionDeclaration' && fn.id && parent.type !== 'SwitchCase') {
-    planDeclaration(plan, context, params, body);
-    return;
-  }
   if (fn.type === 'FunctionDeclaration' && fn.id) {
-    // Directly in a `switch` case, where no statement can precede the first case: the face is a
-    // plain function declaration (hoisted), which has a `prototype` and is refused by `new`.
-    const name: string = fn.id.name;
-    const fast = names.fast(name);
-    const faceParams = Array.from({ length: plan.lowered.length }, (_, i) => names.param(i)).join(', ');
-    rewrites.add(fn, () => {
-      const out = context.output;
-      out.gen(`function `, fn.start);
-      rewrites.copy(fn.id.start, fn.id.end);
-      out.gen(`(${faceParams}) { if (new.target !== undefined) ${names.runtime('notConstructor')}(${JSON.stringify(name)}); return ${names.runtime('start')}(${fast}, this, arguments); } function ${fast}(`);
-      params();
-      out.gen(') ');
-      body();
-      out.gen(` ${names.runtime('declared')}(${name}, ${fast});`);
-    });
+    planDeclaration(plan, context, params, body);
     return;
   }
   // Expressions, arrows and anonymous default exports: the face is made at run time.
@@ -195,8 +177,10 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
  * `prototype`, `arguments` or `caller`), which a `function` declaration cannot be. To be hoisted
  * as a declaration is, it is made at the top of the declaration's scope: in the module header
  * (`var`), first in the function body (`var`, after the directives) or first in the block
- * (`let`: an async function declaration in a block is block-scoped, without Annex B's var). In
- * its place stays the fast entry, a function declaration, hoisted in the same scope.
+ * (`let`: an async function declaration in a block is block-scoped, without Annex B's var), or,
+ * in a `switch`, where no statement can precede the first case, by the test of a case put first
+ * (evaluated first, in the switch's scope, and never matching), which assigns it to a placeholder
+ * declaration. In its place stays the fast entry, a function declaration, hoisted in the same scope.
  */
 function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () => void, body: () => void): void {
   const { fn, parent, grandparent } = plan;
@@ -206,8 +190,16 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
   const face = `${names.runtime('fn')}(${fast}, ${JSON.stringify(name)}, ${plan.lowered.length})`;
   const exported = parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration';
   const node = exported ? parent : fn;
+  const inCase = parent.type === 'SwitchCase';
   rewrites.add(node, () => {
     const out = context.output;
+    if (inCase) {
+      // The name's declaration, hoisted in the switch's scope until the face replaces it: an
+      // async function, of which Annex B makes no function-level `var` in sloppy mode.
+      out.gen('async function ', fn.start);
+      rewrites.copy(fn.id.start, fn.id.end);
+      out.gen('() {} ');
+    }
     out.gen(`function ${fast}(`, fn.start);
     params();
     out.gen(') ');
@@ -220,7 +212,7 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
     return;
   }
   const functionBody = grandparent !== null && isFunction(grandparent) && grandparent.body === parent;
-  const scope = functionBody ? grandparent : parent;
+  const scope = functionBody || inCase ? grandparent! : parent;
   let faces = context.hoistedFaces.get(scope);
   if (faces !== undefined) {
     faces.push({ id: fn.id, face });
@@ -254,6 +246,20 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
         declare('var');
       });
     }
+    return;
+  }
+  if (inCase) {
+    // (A switch printed from the IR assigns them in the test of its own first case: items.ts, caseTest.)
+    const first: Node = scope.cases[0];
+    const keyword = first.test === null ? 'default' : 'case';
+    rewrites.addRange(first.start, first.start + keyword.length, () => {
+      context.output.gen('case (', first.start);
+      for (const { id, face } of list) {
+        rewrites.copy(id.start, id.end);
+        context.output.gen(` = ${face}, `);
+      }
+      context.output.gen(`{}): ${keyword}`);
+    });
     return;
   }
   // A block (when printed from the IR, the emitter declares the faces: see hoistedFace) or a

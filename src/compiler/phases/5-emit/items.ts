@@ -277,10 +277,15 @@ export class ItemEmitter {
   /**
    * A switch's clause `index` (see switch): the first one's test is evaluated first whichever
    * clause is entered (the clauses have no default), in the switch's scope: the renamed function
-   * declarations hoisted there get their names back then.
+   * declarations hoisted there get their names back then, and the compiled ones their faces
+   * (function.ts, planDeclaration).
    */
   private caseTest(index: number, functions: readonly Value[]): string {
-    const resets = index === 0 ? this.nameResets(functions) : [];
+    const faces = functions.flatMap((fn) => {
+      const face = this.context.hoistedFace(fn);
+      return face === null ? [] : [`${fn.name} = ${face}`];
+    });
+    const resets = index === 0 ? [...faces, ...this.nameResets(functions)] : [];
     return resets.length === 0 ? `${index}` : `(${resets.join(', ')}, ${index})`;
   }
 
