@@ -4773,6 +4773,24 @@ describe('function declarations in blocks in sloppy mode (Annex B), captured and
     returns: 'done',
   });
 
+  bothWaysSloppy('a function declaration as an if or else clause (Annex B.3.4): in a block of its own, copied when evaluated', `
+    async function ifClauses(k) {
+      const read = () => [typeof g, typeof h];
+      const before = read();
+      await WAIT(0);
+      if (k) function g() { return g.name; } else function h() { return 'h'; }
+      const after = read();
+      await WAIT(0);
+      return [before, after, read(), k ? g() : h()];
+    }
+    async function main(log) {
+      log(await ifClauses(1));
+      return ifClauses(0);
+    }`, {
+    log: [[['undefined', 'undefined'], ['function', 'undefined'], ['function', 'undefined'], 'g']],
+    returns: [['undefined', 'undefined'], ['undefined', 'function'], ['undefined', 'function'], 'h'],
+  });
+
   test('in strict code, no function-level variable', () =>
     same(`
       export async function main(log: any) {

@@ -421,8 +421,11 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
         return;
       case 'IfStatement':
         visitExpr(node.test, scope, depth);
-        visitStmt(node.consequent, scope, depth);
-        if (node.alternate) visitStmt(node.alternate, scope, depth);
+        // A function declaration as a clause (sloppy mode, Annex B.3.4) is in a block of its own.
+        for (const clause of [node.consequent, node.alternate]) {
+          if (clause?.type === 'FunctionDeclaration') visitBlockLike([clause], clause, scope, depth);
+          else if (clause) visitStmt(clause, scope, depth);
+        }
         return;
       case 'WhileStatement':
       case 'DoWhileStatement':
@@ -567,7 +570,8 @@ function sloppyBlockFunctions(fn: Node, parameters: ReadonlyMap<string, unknown>
   const visit = (node: Node, enclosing: Set<string>[]): void => {
     if (isFunction(node) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
     let scopes = enclosing;
-    const list: Node[] | null = node === fn.body ? null : node.type === 'BlockStatement' ? node.body : node.type === 'SwitchStatement' ? node.cases.flatMap((c: Node) => c.consequent) : null;
+    const list: Node[] | null = node === fn.body ? null : node.type === 'BlockStatement' ? node.body : node.type === 'SwitchStatement' ? node.cases.flatMap((c: Node) => c.consequent)
+      : node.type === 'IfStatement' ? [node.consequent, node.alternate].filter((c) => c?.type === 'FunctionDeclaration') : null;
     if (list !== null) {
       for (const s of list) {
         if (s.type !== 'FunctionDeclaration' || s.async || s.generator || !s.id) continue;

@@ -537,6 +537,9 @@ class Lowering {
     const items: Item[] = [];
     if (node.type === 'BlockStatement') {
       items.push(this.block(node.body));
+    } else if (node.type === 'FunctionDeclaration') {
+      // An `if` clause (sloppy mode, Annex B.3.4): in a block of its own.
+      items.push(this.block([node]));
     } else {
       this.statement(node, items, []);
     }
