@@ -8,10 +8,9 @@
  * use. A point's layout is the subset it saves, at the same indices, so that the code that
  * restores a value reads the same field whichever layout the continuation has.
  */
-import { encodeFlags, MAX_SLOT_INDEX } from '../../../runtime/flags.js';
+import { encodeFlags } from '../../../runtime/flags.js';
 import type { LoweredFunction, SiteItem, Value } from '../3-lower/ir.js';
 import type { BitSet } from './bitset.js';
-import { UnsupportedAt } from '../../errors.js';
 
 export interface PointLayout {
   readonly site: SiteItem;
@@ -62,10 +61,9 @@ export function buildLayout(lowered: LoweredFunction, input: LayoutInput): Share
     saved.sort((a, b) => slotOf.get(a)! - slotOf.get(b)!);
     savedAt.set(site, saved);
   }
+  // Only the result and exception slots go in the flags (1 and 2 at most): any number of
+  // values fits in a continuation.
   const slotCount = next - 1;
-  if (slotCount > MAX_SLOT_INDEX) {
-    throw new UnsupportedAt(`more than ${MAX_SLOT_INDEX} values live across the awaits of one async function is not supported yet by reawait`, lowered.node.start);
-  }
   const points = sites.map((site): PointLayout => {
     const saved = savedAt.get(site)!;
     const preserved = input.preserved.get(site)!;
