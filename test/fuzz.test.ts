@@ -5,7 +5,8 @@
  * at once, suspend or throw, awaiters (the awaiter protocol when compiled, `then` natively),
  * pending, failing or already complete, and a compiled callee that awaits awaiters in a loop
  * (`spin`: with the dispatcher's chain fix undone, seed 1 fails within 10 programs); closures over variables that change across awaits and closures
- * called in a dead zone; awaits in destructuring, class keys and heritage, optional calls;
+ * called in a dead zone, closures in loop-head and catch patterns over a later name of the pattern;
+ * awaits in destructuring, class keys and heritage, optional calls;
  * `super` reads, calls, tagged templates and assignments in async methods of classes (static
  * too) and object literals, and in arrows inside them;
  * jumps through finally blocks that await and out of for await; AsyncLocalStorage stores),

@@ -4658,6 +4658,15 @@ describe('closures created in a for-in/of head or a catch parameter pattern befo
     returns: 'done',
   });
 
+  bothWays('no await in the pattern, the body awaits: the closures see the names once bound', `
+    export async function main(log: any) {
+      const fns: any[] = [];
+      for (const { a = () => b, b } of [{ b: 1 }, { b: 2 }]) { fns.push(a); await WAIT(0); log(a()); }
+      try { throw { b: 3 }; } catch ({ a = () => b, b }) { fns.push(a); await WAIT(0); b = 4; log(a()); }
+      for (const k in { x: 1 }) { let { a = () => c, c = k } = {} as any; fns.push(a); await WAIT(0); }
+      return fns.map((f) => f());
+    }`, { log: [1, 2, 4], returns: [1, 2, 4, 'x'] });
+
   bothWays('a closure of the pattern called while the loop suspends in its body, across iterations', `
     export async function main(log: any) {
       const fns: any[] = [];

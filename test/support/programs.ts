@@ -12,7 +12,7 @@
  *   dead zone is the point: a closure created before the `let`/`const` it captures (`tdz`), and
  *   declarations directly inside a `switch` read from a later case;
  * - closures capture `let`/`const`/`var` variables, catch parameters and destructured variables,
- *   but not loop variables (a closure over one that changes after an await is refused);
+ *   and, made in a loop head's or catch parameter's pattern, a later name of it (Pattern.early);
  * - no await inside class bodies (but in a class expression's computed keys and heritage), except
  *   in the async methods that use `super` (`home`);
  * Programs may run parts of `main` in an AsyncLocalStorage store (`als.run`) and read it.
@@ -41,8 +41,12 @@ export type AwaitKind =
   | 'awaiterReady' // an awaiter already complete (compiled continues at once; native awaits `then`)
   | 'spin'; // a compiled callee that awaits pending awaiters in a loop, their results unused, then awaits a compiled callee suspending on one
 
-/** A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`. */
-export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr };
+/**
+ * A destructuring pattern of two names: `[x, y = dflt]` or `{ p: x, [key(k)]: y = dflt }`.
+ * `early`: declared (a loop head, a catch parameter), it also makes a closure over `y` before `y`'s
+ * element (and whatever its default awaits), kept in `fns`.
+ */
+export type Pattern = { form: 'array' | 'object'; dflt: Expr; key: Expr; early?: boolean };
 
 /** `super`: a property of the home object's prototype (`o`'s outside an async method, see `home`). */
 export type Target = { t: 'var'; i: number } | { t: 'member'; key: 'p' | 'q' } | { t: 'computed'; e: Expr } | { t: 'super'; key: 'p' | 's' | 'n' } | { t: 'superComputed'; e: Expr };
@@ -124,7 +128,7 @@ const arbitraries = fc.letrec((tie) => {
       rec({ t: k('superComputed'), e: expr }),
     ),
     test: fc.option(expr, { nil: null, freq: 3 }),
-    pattern: rec({ form: fc.constantFrom('array', 'object'), dflt: expr, key: expr }),
+    pattern: rec({ form: fc.constantFrom('array', 'object'), dflt: expr, key: expr, early: fc.boolean() }),
     expr: fc.oneof(
       { depthSize: 'small', maxDepth: 4, withCrossShrink: true },
       w(6, rec({ k: k('lit'), v: fc.nat({ max: 5 }) })),
@@ -324,11 +328,12 @@ class Renderer {
     return { keyword: 'var', v, hoisted: true };
   }
 
-  /** A pattern of two names, its default and computed key rendered in `ctx`. */
-  private pattern(p: Pattern, x: string, y: string, ctx: Ctx, form = p.form): string {
+  /** A pattern of two names, its default and computed key rendered in `ctx`; `declared`: see Pattern.early. */
+  private pattern(p: Pattern, x: string, y: string, ctx: Ctx, form = p.form, declared = false): string {
     const key = form === 'object' ? this.expr(p.key, ctx) : '';
     const d = this.expr(p.dflt, ctx);
-    return form === 'array' ? `[${x}, ${y} = ${d}]` : `{ p: ${x}, [key(${key})]: ${y} = ${d} }`;
+    const early = p.early && declared ? `${this.fresh('f')} = void fns.push(() => ${y}), ` : '';
+    return form === 'array' ? `[${x}, ${early}${y} = ${d}]` : `{ p: ${x}, ${early && `c: ${early}`}[key(${key})]: ${y} = ${d} }`;
   }
 
   program(body: Program): string {
@@ -547,7 +552,7 @@ class Renderer {
         const own: Var[] = [{ name: x, mutable: false, capturable: true, shadowable: true }];
         if (s.pattern !== null && form !== null) {
           const y = this.fresh('x');
-          left = `const ${this.pattern(s.pattern.p, x, y, ctx, form)}`;
+          left = `const ${this.pattern(s.pattern.p, x, y, ctx, form, true)}`;
           own.push({ name: y, mutable: false, capturable: true, shadowable: true });
         }
         const body = { ...inner, vars: [...inner.vars, ...own] };
@@ -576,7 +581,7 @@ class Renderer {
         if (s.pattern !== null) {
           // An object pattern over objects; over the values themselves, either.
           const y = this.fresh('x');
-          left = `const ${this.pattern(s.pattern, x, y, ctx, s.raw ? s.pattern.form : 'object')}`;
+          left = `const ${this.pattern(s.pattern, x, y, ctx, s.raw ? s.pattern.form : 'object', true)}`;
           own.push({ name: y, mutable: false, capturable: true, shadowable: true });
         }
         const { prefix, inner } = this.loop(s.label, ctx);
@@ -618,7 +623,8 @@ class Renderer {
           let caught = `log('caught', msg(${e}));`;
           if (s.param !== null) {
             const m = this.fresh('e');
-            param = `{ message: ${e}, [key(${this.expr(s.param.key, ctx)})]: ${m} = ${this.expr(s.param.dflt, ctx)} }`;
+            const early = s.param.early ? `c: ${this.fresh('f')} = void fns.push(() => ${m}), ` : '';
+            param = `{ message: ${e}, ${early}[key(${this.expr(s.param.key, ctx)})]: ${m} = ${this.expr(s.param.dflt, ctx)} }`;
             own.push({ name: m, mutable: true, capturable: true, shadowable: false });
             caught = `log('caught', ${e});`;
           }

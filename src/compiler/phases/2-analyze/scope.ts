@@ -54,8 +54,8 @@ export interface FunctionScope {
   /** Direct `eval(...)` calls or `with` statements: such a function is left native. */
   readonly dynamicScope: Node | null;
   /**
-   * Sloppy mode (Annex B.3.3): a function declaration in a block (or a switch), with the
-   * function-level variable that its evaluation copies the block's function to.
+   * Sloppy mode (Annex B.3.3): a function declaration in a block (a switch, an `if` clause), with
+   * the function-level variable that its evaluation copies the block's function to.
    */
   readonly annexB: ReadonlyMap<Node, Binding>;
   /**

@@ -548,9 +548,10 @@ class Lowering {
 
   /**
    * The boxes made on entry to the block of `statements`, or to the scope of a `switch`, a `for`
-   * head, an iteration of a for-in/of or for await loop or a catch clause, `scope` (see boxedOnEntry). A switch's boxes are made before it, where its
-   * variables are out of reach: an empty one throws native's ReferenceError itself. Once filled,
-   * the box of a `const` throws native's TypeError when assigned.
+   * head, an iteration of a for-in/of or for await loop or a catch clause, `scope` (see
+   * boxedOnEntry). A switch's boxes are made before it, where its variables are out of reach: an
+   * empty one throws native's ReferenceError itself. Once filled, the box of a `const` throws
+   * native's TypeError when assigned.
    */
   private boxesOnEntry(statements: Node[], scope: Node | null = null): Item[] {
     const items: Item[] = [];
