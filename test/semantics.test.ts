@@ -1655,7 +1655,7 @@ describe('recursion and deep chains', () => {
       }
       export async function main(log: any) { return chain(4000); }`, { returns: 4000 }));
 
-  test('a 7,000-deep synchronous descent (native copes; compiled frames must not be much larger)', TODO, () =>
+  test('a 7,000-deep synchronous descent (native copes; compiled frames must not be much larger)', () =>
     same(`
       async function chain(n: number): Promise<number> {
         if (n === 0) { await later(0); return 0; }
@@ -1750,6 +1750,22 @@ describe('miscellaneous', () => {
           async () => { await (0, obj.q)(await later(1)); },
           async () => { await new obj.a(await later(1)); },
           async () => { const nf: any = 5; await nf(await later(1)); },
+        ];
+        for (const attempt of attempts) { try { await attempt(); log('no error'); } catch (e: any) { log(e.name, e.message); } }
+      }`));
+
+  test('an awaited call of what is not a function evaluates its arguments first, then throws', () =>
+    same(`
+      export async function main(log: any) {
+        const t = (name: string, v: unknown) => { log(name); return v; };
+        const nf: any = 5;
+        const o: any = { m: null };
+        const attempts = [
+          async () => { await nf(t('a', 1), t('b', 2)); },
+          async () => { await o.m(t('c', 1), ...[t('d', 2)]); },
+          async () => { await (t('callee', undefined) as any)(t('e', 1)); },
+          async () => { await later(0); await nf(t('f', 1)); },
+          async () => { const r = await o.m?.(t('g', 1)); log('optional', r); },
         ];
         for (const attempt of attempts) { try { await attempt(); log('no error'); } catch (e: any) { log(e.name, e.message); } }
       }`));

@@ -4,7 +4,7 @@
  */
 export const RUNTIME_EXPORTS = [
   'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation',
-  'awaitValue', 'awaitNonAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'construct',
+  'awaitValue', 'awaitNonAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'awaitAdopted', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'construct',
   'iterate', 'iterableOnce', 'enumerate', 'step', 'close', 'closeOnThrow', 'asyncIterate', 'asyncNext', 'asyncDone', 'asyncClose',
 ] as const;
 /** What compiled code reads of the runtime only where it has `using` declarations (see 1-parse/using.ts). */

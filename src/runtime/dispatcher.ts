@@ -131,20 +131,21 @@ export function awaitNonAwaiter(value: object): unknown {
 }
 
 /**
- * Called by a compiled call site when a fast call returned a Signal. `callee` is the fast entry
- * it called (undefined on the foreign path). Returns a value, or SUSPENDED.
+ * Called by a compiled call site when its call returned SUSPENDED. `callee` is the fast entry it
+ * called (undefined on the foreign path): the frame that suspended resumes through it unless it
+ * said otherwise. Returns true (the site suspends).
  */
-export function settle(signal: Signal, callee: unknown): unknown {
-  if (signal === SUSPENDED) {
-    const tail = state.tail;
-    if (tail !== null && tail.fn === null) tail.fn = callee as Continuation['fn'];
-    return SUSPENDED;
-  }
-  return awaitAdopted();
+export function settle(callee: unknown): true {
+  const tail = state.tail;
+  if (tail !== null && tail.fn === null) tail.fn = callee as Continuation['fn'];
+  return true;
 }
 
-/** Awaits the thenable a frame returned (in `state.adopted`). */
-function awaitAdopted(): unknown {
+/**
+ * Awaits the thenable a frame returned (in `state.adopted`): called by a compiled call site when
+ * its fast call returned ADOPTED, and by the dispatcher. Returns a value, or SUSPENDED.
+ */
+export function awaitAdopted(): unknown {
   const value = state.adopted;
   const then = state.adoptedThen!;
   state.adopted = undefined;

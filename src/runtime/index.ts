@@ -16,7 +16,7 @@ export {
   SUSPENDED,
   state,
 } from './contract.js';
-export { awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter } from './dispatcher.js';
+export { awaitAdopted, awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter } from './dispatcher.js';
 export { fn, method, methods, pushKey, takeKeys, templateObject } from './face.js';
 export { asyncClose, asyncDone, asyncIterate, asyncNext, close, closeOnThrow, construct, DONE, enumerate, iterableOnce, iterate, notCallable, step } from './iteration.js';
 export { UsingScope, usingTarget } from './using.js';

@@ -144,9 +144,14 @@ export function construct(target: unknown, calleeText: string, ...args: unknown[
   return Reflect.construct(target, args) as object;
 }
 
-/** A call of something that is not a function, with V8's message. */
-export function notCallable(calleeText: string): never {
-  throw new TypeError(`${calleeText} is not a function`);
+/**
+ * What a call site calls when its callee is not a function: a function that throws V8's message,
+ * so that the TypeError comes after the arguments are evaluated, as natively.
+ */
+export function notCallable(calleeText: string): () => never {
+  return () => {
+    throw new TypeError(`${calleeText} is not a function`);
+  };
 }
 
 // ---- for await: the async iteration protocol, stepped by compiled code that awaits each result.

@@ -1618,7 +1618,7 @@ class Lowering {
       ? [...fn, '.call(', ...receiver, ...(list.length > 0 ? [', ', ...list] : []), ')']
       : [...wrapCallee(fn), '(', ...list, ')'];
     if (!temp) return call;
-    return ['(typeof ', ...fn, ' === "function" ? ', ...call, ` : ${this.context.names.runtime('notCallable')}(${JSON.stringify(text)}))`];
+    return ['(typeof ', ...fn, ' === "function" ? ', ...call, ` : ${this.context.names.runtime('notCallable')}(${JSON.stringify(text)})())`];
   }
 
   /**

@@ -467,13 +467,11 @@ function resumesThroughState(plan: FunctionPlan): boolean {
 /** The scratch locals the emitted sites use (few locals keep deep recursion's frames small). */
 function scratchLocals(lowered: LoweredFunction, layout: SharedLayout): string[] {
   const used = new Set<string>(lowered.scratch.map((name) => name.slice(name.lastIndexOf('_') + 1)));
-  let maxArgs = 0;
   for (const site of lowered.states) {
     if (site.result === null) used.add('r');
     if (site.call) {
-      used.add('c').add('f');
+      used.add('r').add('f');
       if (site.call.receiver) used.add('o');
-      maxArgs = Math.max(maxArgs, site.call.args.length);
     } else {
       used.add('w');
     }
@@ -512,7 +510,6 @@ function scratchLocals(lowered: LoweredFunction, layout: SharedLayout): string[]
     }
   };
   visit(lowered.body);
-  for (let i = 0; i < maxArgs; i++) used.add(`a${i}`);
   return [...used];
 }
 
@@ -525,26 +522,22 @@ function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: 
   const extendsBase = `extends ${context.names.runtime('Continuation')}`;
   const none = context.names.runtime('NO_EXCEPTION');
   if (plan.reuse) {
-    const params: string[] = [];
+    // Made with its state only; the first suspension stores the flags and what it saves.
     const fields: string[] = [];
     for (let slot = 1; slot <= layout.slotCount; slot++) {
-      params.push(`s${slot}`);
-      fields.push(`this.s${slot} = s${slot};`);
+      fields.push(`this.s${slot} = ${slot === layout.exceptionSlot ? none : 'undefined'};`);
     }
-    context.header.push(`class ${base} ${extendsBase} { constructor(state, flags${params.map((p) => `, ${p}`).join('')}) { super(state, flags); ${fields.join(' ')} } }`);
+    context.header.push(`class ${base} ${extendsBase} { constructor(state) { super(state, 0); ${fields.join(' ')} } }`);
     return () => base;
   }
   for (const point of layout.points) {
-    const params: string[] = [];
+    // Made with no arguments (its state and flags are its own); the suspension stores what it saves.
     const fields: string[] = [];
     if (point.resultSlot !== 0) fields.push(`this.s${point.resultSlot} = undefined;`);
     if (point.exceptionSlot !== 0) fields.push(`this.s${point.exceptionSlot} = ${none};`);
-    for (const value of point.saved) {
-      const slot = layout.slotOf.get(value)!;
-      params.push(`s${slot}`);
-      fields.push(`this.s${slot} = s${slot};`);
-    }
-    context.header.push(`class ${base}_${point.site.state} ${extendsBase} { constructor(state, flags${params.map((p) => `, ${p}`).join('')}) { super(state, flags); ${fields.join(' ')} } }`);
+    for (const value of point.saved) fields.push(`this.s${layout.slotOf.get(value)!} = undefined;`);
+    const flags = point.flags | (resumesThroughState(plan) ? RESUMES_THROUGH_STATE : 0);
+    context.header.push(`class ${base}_${point.site.state} ${extendsBase} { constructor() { super(${point.site.state}, ${flags}); ${fields.join(' ')} } }`);
   }
   return (state) => `${base}_${state}`;
 }

@@ -539,8 +539,13 @@ export class ItemEmitter {
     this.gen(`if (${s} === 0) { `, site.position);
     let suspendedTest = '';
     if (site.call) {
+      // Few locals keep a frame small, which matters for deep synchronous recursion before V8
+      // optimises anything (test/BUGS.md 12): the callee is held in the site's scratch `r`, which
+      // then takes the result if the await's value is unused; the arguments are written once,
+      // in a call whose function is the fast entry or the callee; the constructor and settle
+      // calls take one argument each (Ignition copies call arguments into fresh registers).
       const call = site.call;
-      const c = this.scratchName('c');
+      const callee = this.scratchName('r');
       const f = this.scratchName('f');
       let receiver = 'undefined';
       if (call.receiver) {
@@ -548,28 +553,36 @@ export class ItemEmitter {
         this.gen(`${receiver} = `);
         this.chunks(call.receiver);
         this.gen('; ');
-        this.gen(`${c} = `);
+        this.gen(`${callee} = `);
         if (isReceiverAccess(call.callee)) this.gen(receiver);
         this.chunks(call.callee);
         this.gen('; ');
       } else {
-        this.gen(`${c} = `);
+        this.gen(`${callee} = `);
         this.chunks(call.callee);
         this.gen('; ');
       }
-      const args = call.args.map((arg, index) => this.argument(arg, index));
-      const argList = args.length > 0 ? `, ${args.join(', ')}` : '';
-      // A plain call passes `this` implicitly (undefined, as for the call written): one frame
-      // less than `.call`, which matters for deep recursion before anything is optimised.
-      const fastCall = call.receiver ? `${f}.call(${receiver}${argList})` : `${f}(${args.join(', ')})`;
+      // Not a function: the callee becomes a function that throws V8's TypeError, once the
+      // arguments are evaluated. Done before the call: a call inside the callee expression would
+      // take registers beside the ones the outer call holds.
       this.gen(
-        `${result} = (${f} = typeof ${c} === "function" ? ${c}[${names.runtime('FAST')}] : undefined) !== undefined ? ${fastCall} : ` +
-          `${names.runtime('awaitValue')}(typeof ${c} === "function" ? ${c}.call(${receiver}${argList}) : ${names.runtime('notCallable')}(${JSON.stringify(call.calleeText)})); `,
+        `${f} = typeof ${callee} === "function" ? ${callee}[${names.runtime('FAST')}] : (${callee} = ${names.runtime('notCallable')}(${JSON.stringify(call.calleeText)}), undefined); ` +
+          `${result} = (${f} !== undefined ? ${f} : ${callee})`,
       );
+      // A plain call passes `this` implicitly (undefined, as for the call written): one frame
+      // less than `.call`.
+      this.gen(call.receiver ? `.call(${receiver}${call.args.length > 0 ? ', ' : ''}` : '(');
+      call.args.forEach((arg, index) => {
+        if (index > 0) this.gen(', ');
+        this.chunks(arg);
+      });
+      this.gen(`); if (${f} === undefined) ${result} = ${names.runtime('awaitValue')}(${result}); `);
       const suspended = names.runtime('SUSPENDED');
       // Signals are symbols: any other result is told apart by `typeof` alone, which is much
       // cheaper than comparing it with the signals (measured 4.4 -> 2.2 ns per call).
-      suspendedTest = `typeof ${result} === "symbol" && (${result} === ${suspended} || ${result} === ${names.runtime('ADOPTED')}) && (${result} = ${names.runtime('settle')}(${result}, ${f})) === ${suspended}`;
+      suspendedTest =
+        `typeof ${result} === "symbol" && (${result} === ${suspended} ? ${names.runtime('settle')}(${f}) : ` +
+        `${result} === ${names.runtime('ADOPTED')} && (${result} = ${names.runtime('awaitAdopted')}()) === ${suspended})`;
     } else {
       // The awaiter protocol runs here rather than in a shared helper, so that this site's
       // inline caches see only what this site awaits.
@@ -617,20 +630,6 @@ export class ItemEmitter {
     this.gen('} ');
   }
 
-  /** An argument: simple ones are used twice as written, others evaluated once into scratch. */
-  private argument(arg: readonly Chunk[], index: number): string {
-    const spread = arg[0] === '...';
-    const inner = spread ? arg.slice(1) : arg;
-    if (inner.length === 1 && typeof inner[0] === 'object' && inner[0].kind === 'ref') {
-      return `${spread ? '...' : ''}${inner[0].value.name}`;
-    }
-    const name = this.scratchName(`a${index}`);
-    this.gen(`${name} = `);
-    this.chunks(inner);
-    this.gen('; ');
-    return `${spread ? '...' : ''}${name}`;
-  }
-
   private save(point: PointLayout): void {
     const k = this.k;
     // Returning through a `finally` that encloses the suspension point must not run it: those
@@ -640,29 +639,23 @@ export class ItemEmitter {
     const state = point.site.state;
     const constructor = this.context.classFor(state);
     if (this.context.reuse) {
-      // The first suspension of an activation allocates; later ones reuse and store only
-      // what changed since the activation resumed.
-      const args: string[] = [];
-      const saved = new Set(point.saved);
-      const byIndex = new Map<number, Value>();
-      for (const [value, slot] of layout.slotOf) byIndex.set(slot, value);
-      for (let slot = 1; slot <= layout.slotCount; slot++) {
-        const value = byIndex.get(slot);
-        if (slot === layout.exceptionSlot) args.push(this.names.runtime('NO_EXCEPTION'));
-        else if (value && saved.has(value)) args.push(this.saved(value));
-        else args.push('undefined');
-      }
-      const self = this.context.resumesWithThis ? ` ${k}.self = this;` : '';
-      // With one suspension point, a reused continuation already holds its state and flags.
+      // The first suspension of an activation allocates (the constructor takes the state alone:
+      // every argument would be one more register in the frame) and stores what it saves; later
+      // ones reuse and store only what changed since the activation resumed.
       const flags = point.flags | this.context.resumeFlag;
+      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}); `);
+      if (flags !== 0) this.gen(`${k}.flags = ${flags}; `);
+      for (const value of point.saved) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
+      if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
+      // With one suspension point, a reused continuation already holds its state and flags.
       const header = layout.points.length === 1 ? '' : `${k}.state = ${state}; ${k}.flags = ${flags}; `;
-      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}, ${flags}${args.map((a) => `, ${a}`).join('')});${self} } else { ${header}`);
+      this.gen(`} else { ${header}`);
       for (const value of point.savedOnReuse) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
       this.gen('} ');
       return;
     }
-    const args = point.saved.map((value) => this.saved(value));
-    this.gen(`${k} = new ${constructor}(${state}, ${point.flags | this.context.resumeFlag}${args.map((a) => `, ${a}`).join('')}); `);
+    this.gen(`${k} = new ${constructor}(); `);
+    for (const value of point.saved) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
     if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
   }
 
