@@ -10,7 +10,7 @@ import type { Jump } from '../2-analyze/jumps.js';
 import type { Item, LoweredFunction, Value } from '../3-lower/ir.js';
 import type { SharedLayout } from '../4-layout/layout.js';
 import { RESUMES_THROUGH_STATE } from '../../../runtime/flags.js';
-import { ItemEmitter } from './items.js';
+import { ItemEmitter, valueSlotsOf } from './items.js';
 import type { Output } from './output.js';
 import type { Rewrites } from './rewrites.js';
 
@@ -522,22 +522,30 @@ function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: 
   const extendsBase = `extends ${context.names.runtime('Continuation')}`;
   const none = context.names.runtime('NO_EXCEPTION');
   if (plan.reuse) {
-    // Made with its state only; the first suspension stores the flags and what it saves.
+    // Takes the value slots (items.ts, constructorArguments); the state and flags are stored by
+    // the suspension that makes it.
+    const valueSlots = new Set(valueSlotsOf(layout));
+    const params = [...valueSlots].map((slot) => `s${slot}`);
     const fields: string[] = [];
     for (let slot = 1; slot <= layout.slotCount; slot++) {
-      fields.push(`this.s${slot} = ${slot === layout.exceptionSlot ? none : 'undefined'};`);
+      fields.push(`this.s${slot} = ${valueSlots.has(slot) ? `s${slot}` : slot === layout.exceptionSlot ? none : 'undefined'};`);
     }
-    context.header.push(`class ${base} ${extendsBase} { constructor(state) { super(state, 0); ${fields.join(' ')} } }`);
+    context.header.push(`class ${base} ${extendsBase} { constructor(${params.join(', ')}) { super(0, 0); ${fields.join(' ')} } }`);
     return () => base;
   }
   for (const point of layout.points) {
-    // Made with no arguments (its state and flags are its own); the suspension stores what it saves.
+    // Its state and flags are its own; it takes what the point saves.
+    const params: string[] = [];
     const fields: string[] = [];
     if (point.resultSlot !== 0) fields.push(`this.s${point.resultSlot} = undefined;`);
     if (point.exceptionSlot !== 0) fields.push(`this.s${point.exceptionSlot} = ${none};`);
-    for (const value of point.saved) fields.push(`this.s${layout.slotOf.get(value)!} = undefined;`);
+    for (const value of point.saved) {
+      const slot = layout.slotOf.get(value)!;
+      params.push(`s${slot}`);
+      fields.push(`this.s${slot} = s${slot};`);
+    }
     const flags = point.flags | (resumesThroughState(plan) ? RESUMES_THROUGH_STATE : 0);
-    context.header.push(`class ${base}_${point.site.state} ${extendsBase} { constructor() { super(${point.site.state}, ${flags}); ${fields.join(' ')} } }`);
+    context.header.push(`class ${base}_${point.site.state} ${extendsBase} { constructor(${params.join(', ')}) { super(${point.site.state}, ${flags}); ${fields.join(' ')} } }`);
   }
   return (state) => `${base}_${state}`;
 }

@@ -639,13 +639,15 @@ export class ItemEmitter {
     const state = point.site.state;
     const constructor = this.context.classFor(state);
     if (this.context.reuse) {
-      // The first suspension of an activation allocates (the constructor takes the state alone:
-      // every argument would be one more register in the frame) and stores what it saves; later
-      // ones reuse and store only what changed since the activation resumed.
+      // The first suspension of an activation allocates; later ones reuse and store only what
+      // changed since the activation resumed. The constructor takes the values of the value
+      // slots, up to the last this point saves (a field's representation comes from its first
+      // value: Smi fields stay Smi), but not the state and flags, stored after it: each argument
+      // is one more register in the frame (test/BUGS.md 12).
       const flags = point.flags | this.context.resumeFlag;
-      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${state}); `);
+      const args = constructorArguments(layout, point.saved, (value) => this.saved(value));
+      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${args}); ${k}.state = ${state}; `);
       if (flags !== 0) this.gen(`${k}.flags = ${flags}; `);
-      for (const value of point.saved) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
       if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
       // With one suspension point, a reused continuation already holds its state and flags.
       const header = layout.points.length === 1 ? '' : `${k}.state = ${state}; ${k}.flags = ${flags}; `;
@@ -654,8 +656,8 @@ export class ItemEmitter {
       this.gen('} ');
       return;
     }
-    this.gen(`${k} = new ${constructor}(); `);
-    for (const value of point.saved) this.gen(`${k}.s${layout.slotOf.get(value)} = ${this.saved(value)}; `);
+    // Without reuse, each point's class knows its state and flags and takes what the point saves.
+    this.gen(`${k} = new ${constructor}(${point.saved.map((value) => this.saved(value)).join(', ')}); `);
     if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
   }
 
@@ -675,4 +677,30 @@ function isReceiverAccess(callee: readonly Chunk[]): boolean {
 /** A declaration's initialiser as printed inside `$s === 0 ? (...) : restored`: named, if it is an anonymous function. */
 function initialiser(d: DeclItem): Chunk[] {
   return d.functionName === undefined ? d.init! : named(d.functionName, d.init!);
+}
+
+/**
+ * The arguments of a reused continuation's constructor at a point: the value slots in order (not
+ * the result and exception slots, which the constructor sets), up to the last one `saved` holds.
+ */
+function constructorArguments(layout: SharedLayout, saved: readonly Value[], print: (value: Value) => string): string {
+  const bySlot = new Map<number, Value>();
+  for (const value of saved) bySlot.set(layout.slotOf.get(value)!, value);
+  const args: string[] = [];
+  let last = 0;
+  for (const slot of valueSlotsOf(layout)) {
+    const value = bySlot.get(slot);
+    args.push(value === undefined ? 'undefined' : print(value));
+    if (value !== undefined) last = args.length;
+  }
+  return args.slice(0, last).join(', ');
+}
+
+/** The slots of a shared layout that hold values (not the result or the exception), in order. */
+export function valueSlotsOf(layout: SharedLayout): number[] {
+  const slots: number[] = [];
+  for (let slot = 1; slot <= layout.slotCount; slot++) {
+    if (slot !== layout.resultSlot && slot !== layout.exceptionSlot) slots.push(slot);
+  }
+  return slots;
 }
