@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CompileError, transform } from '../src/compiler/index.ts';
-import { same } from './support/semantics.ts';
+import { same, sameSloppy } from './support/semantics.ts';
 
 /** 1-based line and column of the first occurrence of `marker` in `source`, plus `offset` characters. */
 function at(source: string, marker: string, offset = 0): { line: number; column: number } {
@@ -207,6 +207,35 @@ describe('positions of diagnostics after the source is rewritten', () => {
       'eval(',
       'program.js',
     ));
+});
+
+// ------------------------------------------------------------------------------------------
+describe('functions left native, with a warning', () => {
+  /** The warnings of compiling `source` (a sloppy script): message and position of each. */
+  function warnings(source: string): { message: string; line: number; column: number }[] {
+    return transform(source, { filename: 'program.js', runtime: 'global' }).warnings.map(({ message, line, column }) => ({ message, line, column }));
+  }
+
+  const cases: [string, string, string, RegExp][] = [
+    ['direct eval', 'async function main(log) {\n  let x = 1;\n  await later(0);\n  log(eval("x + 1"));\n}', 'eval(', /^direct eval or `with` inside an async function: the function is left native$/],
+    ['with', 'async function main(log) {\n  const o = { x: 2 };\n  await later(0);\n  with (o) log(x);\n}', 'with (', /^direct eval or `with` inside an async function: the function is left native$/],
+    // Annex B.3.2 (sloppy mode): the lowering would lose `f` at the resumption.
+    ['a labelled function declaration in a block', "async function main(log) {\n  const p = later(1);\n  { l: function f() { return 'block'; } }\n  await p;\n  log(typeof f, f(), (() => typeof f)());\n}", 'function f', /^a labelled function declaration inside an async function: the function is left native$/],
+    ['a labelled function declaration in the body', "async function main(log) {\n  await later(0);\n  a: b: function f() { return 'body'; }\n  log(f());\n}", 'function f', /^a labelled function declaration inside an async function: the function is left native$/],
+  ];
+  for (const [name, program, marker, message] of cases) {
+    test(`${name}: native behaviour, and a warning at it`, async () => {
+      await sameSloppy(program);
+      const { line, column } = at(program, marker);
+      const found = warnings(program);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.match(found[0]!.message, message);
+      assert.deepEqual([found[0]!.line, found[0]!.column], [line, column]);
+    });
+  }
+
+  test('a labelled statement that is not a function declaration compiles', () =>
+    assert.deepEqual(warnings('async function f(p) { l: for (;;) { await p; break l; } m: { await p; break m; } }'), []));
 });
 
 // ------------------------------------------------------------------------------------------

@@ -85,10 +85,10 @@ function compileParsed(source: ParsedSource, program: Node, names: Names, usesUs
   const functions = findAsyncFunctions(program);
   for (const target of functions) {
     const scope = analyzeScope(target.fn, target.strict);
-    if (scope.dynamicScope) {
-      const where = source.userPosition(scope.dynamicScope.start);
+    if (scope.leftNative) {
+      const where = source.userPosition(scope.leftNative.node.start);
       warnings.push({
-        message: 'direct eval or `with` inside an async function: the function is left native',
+        message: `${scope.leftNative.why}: the function is left native`,
         filename: options.filename,
         line: where.line,
         column: where.column,

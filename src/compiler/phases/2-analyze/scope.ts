@@ -51,8 +51,12 @@ export interface FunctionScope {
   /** Uses of `super` / `new.target` in the body (for diagnostics). */
   readonly superNodes: Node[];
   readonly newTargetNodes: Node[];
-  /** Direct `eval(...)` calls or `with` statements: such a function is left native. */
-  readonly dynamicScope: Node | null;
+  /**
+   * What makes the function be left native, with the warning to give: a direct `eval(...)` call
+   * or a `with` statement (its scope is dynamic), or a labelled function declaration (sloppy
+   * mode, Annex B.3.2), which the lowering does not hoist.
+   */
+  readonly leftNative: { readonly node: Node; readonly why: string } | null;
   /**
    * Sloppy mode (Annex B.3.3): a function declaration in a block (a switch, an `if` clause), with
    * the function-level variable that its evaluation copies the block's function to.
@@ -109,7 +113,10 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
   const selfNameWrites: Node[] = [];
   const superNodes: Node[] = [];
   const newTargetNodes: Node[] = [];
-  let dynamicScope: Node | null = null;
+  let leftNative: { node: Node; why: string } | null = null;
+  const dynamicScope = (node: Node): void => {
+    leftNative ??= { node, why: 'direct eval or `with` inside an async function' };
+  };
   const isArrow = fn.type === 'ArrowFunctionExpression';
   let thisBinding: Binding | null = null;
   let argumentsBinding: Binding | null = null;
@@ -266,7 +273,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
         else visitExpr(node.argument, scope, depth);
         return;
       case 'CallExpression':
-        if (node.callee.type === 'Identifier' && node.callee.name === 'eval' && depth === 0) dynamicScope ??= node;
+        if (node.callee.type === 'Identifier' && node.callee.name === 'eval' && depth === 0) dynamicScope(node);
         for (const child of childrenOf(node)) visitExpr(child, scope, depth);
         return;
       case 'ObjectPattern':
@@ -404,11 +411,12 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
         if (node.finalizer) visitStmt(node.finalizer, scope, depth);
         return;
       case 'WithStatement':
-        if (depth === 0) dynamicScope ??= node;
+        if (depth === 0) dynamicScope(node);
         visitExpr(node.object, scope, depth);
         visitStmt(node.body, scope, depth);
         return;
       case 'LabeledStatement':
+        if (depth === 0 && node.body.type === 'FunctionDeclaration') leftNative ??= { node: node.body, why: 'a labelled function declaration inside an async function' };
         visitStmt(node.body, scope, depth);
         return;
       case 'BreakStatement':
@@ -500,7 +508,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
     selfNameWrites,
     superNodes,
     newTargetNodes,
-    dynamicScope,
+    leftNative,
     annexB,
     parameterCopies,
   };
