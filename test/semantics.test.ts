@@ -4710,6 +4710,26 @@ describe('bindings of one name in loop heads and catch clauses apart, read in th
     log: ['b', 'd', 'b', 'b', 'b', 'd', 'b'].map((name) => `Cannot access '${name}' before initialization`),
     returns: 'done',
   });
+
+  // Fuzzer, seed 14 (fourth session), shrunk: the head's x1 and the block's x1 are both read in
+  // their dead zones; the loop that awaits around the block is the head's own scope.
+  bothWays('a loop head\'s binding and one of a block in its body', `
+    export async function main(log: any) {
+      const msg = (e: any) => (e instanceof Error ? e.message : e);
+      const fns: (() => unknown)[] = [];
+      for (const [x0, f0 = void fns.push(() => x1), x1 = 0] of [[0], [0]]) {
+        {
+          const f1 = () => x1;
+          try { log(0, f1()); } catch (e0) { log(1, msg(e0)); }
+          let x1 = 0;
+          log(2, f1());
+        }
+        await WAIT(0);
+      }
+      log('closures', fns.map((f) => f()));
+    }`, {
+    log: [[1, "Cannot access 'x1' before initialization"], [2, 0], [1, "Cannot access 'x1' before initialization"], [2, 0], ['closures', [0, 0]]],
+  });
 });
 
 // ------------------------------------------------------------------------------------------

@@ -160,8 +160,9 @@ class Lowering {
     const together = (x: Binding, y: Binding): boolean => {
       const [outer, inner] = within(y.scope, x.scope) ? [x, y] : within(x.scope, y.scope) ? [y, x] : [null, null];
       if (outer === null || inner === null) return true;
+      // (A loop that is the outer binding's own scope, a loop head, makes a new one each iteration.)
       return inner.scope.type === 'BlockStatement' && inner.scope !== outer.scope && outer.refs.every((r) => r.node.end <= inner.scope.start) &&
-        !loops.some((l) => within(inner.scope, l) && within(l, outer.scope));
+        !loops.some((l) => within(inner.scope, l) && within(l, outer.scope) && l !== outer.scope);
     };
     for (const group of byName.values()) {
       if (group.length < 2) continue;
