@@ -160,9 +160,12 @@ class Lowering {
     const together = (x: Binding, y: Binding): boolean => {
       const [outer, inner] = within(y.scope, x.scope) ? [x, y] : within(x.scope, y.scope) ? [y, x] : [null, null];
       if (outer === null || inner === null) return true;
+      if (inner.scope.type !== 'BlockStatement' || inner.scope === outer.scope) return false;
+      // A block with no await in it holds no suspension or resumption: nothing in it saves or
+      // restores the outer binding.
+      if (!this.awaiting.has(inner.scope)) return true;
       // (A loop that is the outer binding's own scope, a loop head, makes a new one each iteration.)
-      return inner.scope.type === 'BlockStatement' && inner.scope !== outer.scope && outer.refs.every((r) => r.node.end <= inner.scope.start) &&
-        !loops.some((l) => within(inner.scope, l) && within(l, outer.scope) && l !== outer.scope);
+      return outer.refs.every((r) => r.node.end <= inner.scope.start) && !loops.some((l) => within(inner.scope, l) && within(l, outer.scope) && l !== outer.scope);
     };
     for (const group of byName.values()) {
       if (group.length < 2) continue;
