@@ -542,8 +542,9 @@ export class ItemEmitter {
       // Few locals keep a frame small, which matters for deep synchronous recursion before V8
       // optimises anything (test/BUGS.md 12): the callee is held in the site's scratch `r`, which
       // then takes the result if the await's value is unused; the arguments are written once,
-      // in a call whose function is the fast entry or the callee; the constructor and settle
-      // calls take one argument each (Ignition copies call arguments into fresh registers).
+      // in a call whose function is the fast entry or the callee; settle takes one argument and
+      // the constructor only what the point saves (Ignition copies call arguments into fresh
+      // registers).
       const call = site.call;
       const callee = this.scratchName('r');
       const f = this.scratchName('f');
