@@ -4753,9 +4753,9 @@ describe('bindings of one name in loop heads and catch clauses apart, read in th
   });
 
   // The same seed, shrunk a third time: the block awaits, and the head's x1, live across that
-  // await, is saved inside the block, where the block's x1 shadows it. One of them is renamed,
-  // and here it is the one whose message shows (BUGS.md 42, the part left).
-  test('a loop head\'s binding live across an await inside a block that declares the same name', TODO, () =>
+  // await, is saved inside the block, where the block's x1 shadows it. One of them is renamed;
+  // the renamed one's dead-zone box throws V8's message with the name as written.
+  test('a loop head\'s binding live across an await inside a block that declares the same name', () =>
     same(`
       export async function main(log: any) {
         const msg = (e: any) => (e instanceof Error ? e.message : e);

@@ -563,7 +563,8 @@ class Lowering {
       const home = binding.scope === this.fn ? this.fn.body : binding.scope;
       if (scope !== null ? home !== scope : home.body !== statements) continue;
       const value = this.valueOf(binding);
-      const box = this.deadZoneBox(binding.name, binding.scope.type === 'SwitchStatement' ? null : name, binding.kind === 'const');
+      // A renamed variable would give its new name in V8's message: the box throws it itself.
+      const box = this.deadZoneBox(binding.name, binding.scope.type === 'SwitchStatement' || name !== binding.name ? null : name, binding.kind === 'const');
       items.push({ kind: 'decl', keyword: 'const', target: [value.name], declared: [value], isPattern: false, init: [box], ...NO_STATES });
     }
     return items;
