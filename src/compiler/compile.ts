@@ -72,6 +72,7 @@ function compileParsed(source: ParsedSource, program: Node, names: Names, usesUs
   const warnings: Diagnostic[] = [];
   const context: EmitContext = {
     text,
+    module: program.sourceType === 'module',
     output,
     rewrites,
     names,

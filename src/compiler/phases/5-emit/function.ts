@@ -42,6 +42,8 @@ export interface HoistedFace {
 
 export interface EmitContext {
   readonly text: string;
+  /** The source is a module (it may be in an import cycle), not a script. */
+  readonly module: boolean;
   readonly output: Output;
   readonly rewrites: Rewrites;
   readonly names: Names;
@@ -199,6 +201,13 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
       out.gen('async function ', fn.start);
       rewrites.copy(fn.id.start, fn.id.end);
       out.gen('() {} ');
+    } else if (plan.topLevel && context.module) {
+      // At a module's top level the name is bound when the module is linked, and another module
+      // of an import cycle may call it before this one runs, when the face cannot be made yet
+      // (the runtime's names are module constants): until the header replaces it, a declaration
+      // that says so.
+      const message = `reawait: ${name}() was called before its module ran (modules that depend on each other); a compiled async function exists once its module runs`;
+      out.gen(`function ${name}() { throw new ReferenceError(${JSON.stringify(message)}); } `, fn.start);
     }
     out.gen(`function ${fast}(`, fn.start);
     params();
@@ -208,7 +217,7 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
     else if (parent.type === 'ExportDefaultDeclaration') out.gen(` export { ${name} as default };`);
   });
   if (plan.topLevel) {
-    context.header.push(`var ${name} = ${face};`);
+    context.header.push(context.module ? `${name} = ${face};` : `var ${name} = ${face};`);
     return;
   }
   const functionBody = grandparent !== null && isFunction(grandparent) && grandparent.body === parent;
