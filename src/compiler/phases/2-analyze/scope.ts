@@ -114,9 +114,11 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
   const superNodes: Node[] = [];
   const newTargetNodes: Node[] = [];
   let leftNative: { node: Node; why: string } | null = null;
-  const dynamicScope = (node: Node): void => {
-    leftNative ??= { node, why: 'direct eval or `with` inside an async function' };
+  /** The first reason found stands. */
+  const leaveNative = (node: Node, why: string): void => {
+    leftNative ??= { node, why };
   };
+  const dynamicScope = 'direct eval or `with` inside an async function';
   const isArrow = fn.type === 'ArrowFunctionExpression';
   let thisBinding: Binding | null = null;
   let argumentsBinding: Binding | null = null;
@@ -273,7 +275,7 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
         else visitExpr(node.argument, scope, depth);
         return;
       case 'CallExpression':
-        if (node.callee.type === 'Identifier' && node.callee.name === 'eval' && depth === 0) dynamicScope(node);
+        if (node.callee.type === 'Identifier' && node.callee.name === 'eval' && depth === 0) leaveNative(node, dynamicScope);
         for (const child of childrenOf(node)) visitExpr(child, scope, depth);
         return;
       case 'ObjectPattern':
@@ -411,12 +413,12 @@ export function analyzeScope(fn: Node, strict = true): FunctionScope {
         if (node.finalizer) visitStmt(node.finalizer, scope, depth);
         return;
       case 'WithStatement':
-        if (depth === 0) dynamicScope(node);
+        if (depth === 0) leaveNative(node, dynamicScope);
         visitExpr(node.object, scope, depth);
         visitStmt(node.body, scope, depth);
         return;
       case 'LabeledStatement':
-        if (depth === 0 && node.body.type === 'FunctionDeclaration') leftNative ??= { node: node.body, why: 'a labelled function declaration inside an async function' };
+        if (depth === 0 && node.body.type === 'FunctionDeclaration') leaveNative(node.body, 'a labelled function declaration inside an async function');
         visitStmt(node.body, scope, depth);
         return;
       case 'BreakStatement':

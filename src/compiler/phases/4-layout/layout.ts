@@ -80,3 +80,12 @@ export function buildLayout(lowered: LoweredFunction, input: LayoutInput): Share
   });
   return { slotOf, resultSlot, exceptionSlot, slotCount, points };
 }
+
+/** The slots of a shared layout that hold values (not the result or the exception), in order. */
+export function valueSlotsOf(layout: SharedLayout): number[] {
+  const slots: number[] = [];
+  for (let slot = 1; slot <= layout.slotCount; slot++) {
+    if (slot !== layout.resultSlot && slot !== layout.exceptionSlot) slots.push(slot);
+  }
+  return slots;
+}

@@ -8,9 +8,9 @@ import type { Names } from '../../names.js';
 import type { FunctionScope } from '../2-analyze/scope.js';
 import type { Jump } from '../2-analyze/jumps.js';
 import type { Item, LoweredFunction, Value } from '../3-lower/ir.js';
-import type { SharedLayout } from '../4-layout/layout.js';
+import { type SharedLayout, valueSlotsOf } from '../4-layout/layout.js';
 import { RESUMES_THROUGH_STATE } from '../../../runtime/flags.js';
-import { ItemEmitter, valueSlotsOf } from './items.js';
+import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
 import type { Rewrites } from './rewrites.js';
 

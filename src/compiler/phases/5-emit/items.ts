@@ -7,7 +7,7 @@
  */
 import type { CodeItem, Chunk, DeclItem, Item, LoweredFunction, SiteItem, Value, ForeverItem, LabeledItem } from '../3-lower/ir.js';
 import { isStateful, named } from '../3-lower/ir.js';
-import type { PointLayout, SharedLayout } from '../4-layout/layout.js';
+import { type PointLayout, type SharedLayout, valueSlotsOf } from '../4-layout/layout.js';
 import type { Names } from '../../names.js';
 import type { Output } from './output.js';
 import type { Rewrites } from './rewrites.js';
@@ -695,13 +695,4 @@ function constructorArguments(layout: SharedLayout, saved: readonly Value[], pri
     if (value !== undefined) last = args.length;
   }
   return args.slice(0, last).join(', ');
-}
-
-/** The slots of a shared layout that hold values (not the result or the exception), in order. */
-export function valueSlotsOf(layout: SharedLayout): number[] {
-  const slots: number[] = [];
-  for (let slot = 1; slot <= layout.slotCount; slot++) {
-    if (slot !== layout.resultSlot && slot !== layout.exceptionSlot) slots.push(slot);
-  }
-  return slots;
 }
