@@ -5,13 +5,14 @@
  * constructors, source map).
  */
 import remapping from '@jridgewell/remapping';
-import { childrenOf, isFunction, type Node } from './ast.js';
+import { childrenOf, isFunction, type Node, type Program } from './ast.js';
 import { CompileError, type Diagnostic, UnsupportedAt } from './errors.js';
 import type { SourceMapV3 } from './map.js';
 import { Names, RUNTIME_EXPORTS, scriptSuffix, USING_EXPORTS } from './names.js';
 import { parse, parseLowered } from './phases/1-parse/parse.js';
 import type { ParsedSource } from './phases/1-parse/source.js';
 import { lowerUsing } from './phases/1-parse/using.js';
+import { callableBeforeRun } from './phases/2-analyze/before-run.js';
 import { findJumps } from './phases/2-analyze/jumps.js';
 import { analyzeScope } from './phases/2-analyze/scope.js';
 import { lowerFunction } from './phases/3-lower/lower.js';
@@ -22,7 +23,9 @@ import { buildLayout, type SharedLayout } from './phases/4-layout/layout.js';
 import { liveAtSuspensions, liveness } from './phases/4-layout/liveness.js';
 import { preservedAtSuspensions } from './phases/4-layout/preserved.js';
 import { type EmitContext, type FunctionPlan, planEmission, planMethodHomes } from './phases/5-emit/function.js';
+import { planTwinEntry, usesRuntime } from './phases/5-emit/before-run.js';
 import { Output } from './phases/5-emit/output.js';
+import { Prologues } from './phases/5-emit/prologue.js';
 import { Rewrites } from './phases/5-emit/rewrites.js';
 
 export interface CompileOptions {
@@ -78,12 +81,15 @@ function compileParsed(source: ParsedSource, program: Node, names: Names, usesUs
     names,
     header: [],
     hoistedFaces: new Map(),
+    prologues: new Prologues(rewrites, output),
+    callableBeforeRun: callableBeforeRun(program as Program),
     loweredBodies: new Set(),
     methodHomes: new Map(),
     continueAsBreak: new Map(),
   };
 
   const functions = findAsyncFunctions(program);
+  const compiled: Node[] = [];
   for (const target of functions) {
     const scope = analyzeScope(target.fn, target.strict);
     if (scope.leftNative) {
@@ -101,13 +107,22 @@ function compileParsed(source: ParsedSource, program: Node, names: Names, usesUs
     const layout = lowered.states.length > 0 ? analyzeLayout(lowered, scope, jumps) : null;
     const plan: FunctionPlan = { fn: target.fn, parent: target.parent, scope, lowered, jumps, layout, reuse: options.reuseContinuations, topLevel: target.topLevel, home: target.home, grandparent: target.grandparent, strict: target.strict };
     planEmission(plan, context);
+    compiled.push(target.fn);
   }
   planMethodHomes(context);
+  // The other declarations that may run before the module does, and would read the runtime.
+  let twinEntries = 0;
+  for (const fn of context.callableBeforeRun) {
+    if (compiled.includes(fn) || !usesRuntime(fn, compiled, context)) continue;
+    planTwinEntry(fn, context);
+    twinEntries++;
+  }
+  if (twinEntries > 0) context.header.push(`var ${names.ran} = true;`);
   for (const [node, label] of context.continueAsBreak) {
     rewrites.add(node, () => output.gen(`break ${label};`, node.start));
   }
 
-  if (functions.length > 0) {
+  if (functions.length > 0 || twinEntries > 0) {
     const start = headerPosition(program, text);
     rewrites.copy(0, start);
     // After a directive (which may lack its semicolon), a `;` first.
@@ -156,7 +171,7 @@ function runtimeBinding(names: Names, usesUsing: boolean, options: CompileOption
   const bindings = exports.map((name) => `${name}: ${names.prefix}${name}`).join(', ');
   if (options.runtime === 'global') return `var { ${bindings} } = globalThis.reawait; `;
   // Module-level constants rather than import bindings: the hot paths read them on every await.
-  const namespace = `${names.prefix}runtime`;
+  const namespace = names.namespace;
   return `import * as ${namespace} from ${JSON.stringify(options.runtimeSpecifier)}; const { ${bindings} } = ${namespace}; `;
 }
 

@@ -43,6 +43,26 @@ export class Names {
     return `${this.prefix}args`;
   }
 
+  /** The runtime's namespace, in a module: bound at linking, unlike the constants read from it. */
+  get namespace(): string {
+    return `${this.prefix}runtime`;
+  }
+
+  /** A module-level `var`, true once the module runs (before-run.ts). */
+  get ran(): string {
+    return `${this.prefix}ran`;
+  }
+
+  /** The binding of `export default async function () {}`, which is hoisted as a declaration is. */
+  get defaultExport(): string {
+    return `${this.prefix}default`;
+  }
+
+  /** The native twin of a top-level declaration (before-run.ts). */
+  twin(name: string): string {
+    return `${this.prefix}early_${name}`;
+  }
+
   runtime(name: RuntimeExport): string {
     return `${this.prefix}${name}`;
   }

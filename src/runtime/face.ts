@@ -94,3 +94,12 @@ function toPropertyKey(value: unknown): PropertyKey {
 export function templateObject(strings: TemplateStringsArray): TemplateStringsArray {
   return strings;
 }
+
+/**
+ * Runs a top-level declaration's native twin in its place: another module of an import cycle
+ * called the declaration before its module ran, when its compiled code cannot run yet. The
+ * compiler reads this from the runtime's namespace, which is bound at linking.
+ */
+export function callTwin(twin: Function, thisArg: unknown, args: ArrayLike<unknown>, newTarget: Function | undefined): unknown {
+  return newTarget === undefined ? Reflect.apply(twin, thisArg, args) : Reflect.construct(twin, args, newTarget);
+}

@@ -17,7 +17,7 @@ export {
   state,
 } from './contract.js';
 export { awaitAdopted, awaitNonAwaiter, awaitValue, ret, settle, start, suspend, suspendOnAwaiter } from './dispatcher.js';
-export { fn, method, methods, pushKey, takeKeys, templateObject } from './face.js';
+export { callTwin, fn, method, methods, pushKey, takeKeys, templateObject } from './face.js';
 export { asyncClose, asyncDone, asyncIterate, asyncNext, close, closeOnThrow, construct, DONE, enumerate, iterableOnce, iterate, notCallable, step } from './iteration.js';
 export { UsingScope, usingTarget } from './using.js';
 export { encodeFlags, exceptionSlotOf, resultSlotOf, slotName } from './flags.js';

@@ -12,6 +12,8 @@ import { type SharedLayout, valueSlotsOf } from '../4-layout/layout.js';
 import { RESUMES_THROUGH_STATE } from '../../../runtime/flags.js';
 import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
+import type { Prologues } from './prologue.js';
+import { printTwin } from './before-run.js';
 import type { Rewrites } from './rewrites.js';
 
 export interface FunctionPlan {
@@ -54,6 +56,10 @@ export interface EmitContext {
    * function whose body declares them), printed at the top of that scope.
    */
   readonly hoistedFaces: Map<Node, HoistedFace[]>;
+  /** What bodies copied as written print first (faces of their declarations, a twin's entry). */
+  readonly prologues: Prologues;
+  /** Top-level declarations another module can call before this one runs (2-analyze/before-run.ts). */
+  readonly callableBeforeRun: Set<Node>;
   /** Compiled functions whose body is printed from the IR (they suspend): their faces follow the prologue. */
   readonly loweredBodies: Set<Node>;
   /** Class bodies and object literals that hold compiled methods: their registrations, and how many have computed names. */
@@ -136,11 +142,11 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
     planMethod(plan, context, params, body);
     return;
   }
-  if (fn.type === 'FunctionDeclaration' && fn.id) {
+  if (fn.type === 'FunctionDeclaration') {
     planDeclaration(plan, context, params, body);
     return;
   }
-  // Expressions, arrows and anonymous default exports: the face is made at run time.
+  // Expressions and arrows: the face is made at run time.
   const name = fn.id ? fn.id.name : inferredName(parent, fn, context.text);
   const selfReference = fn.type === 'FunctionExpression' && fn.id && refersTo(fn.body, fn.id.name);
   // The name of a function expression is a constant binding: assigning to it throws in strict
@@ -178,7 +184,8 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
  * A declaration's face is made by the runtime (a method, so not a constructor and without
  * `prototype`, `arguments` or `caller`), which a `function` declaration cannot be. To be hoisted
  * as a declaration is, it is made at the top of the declaration's scope: in the module header
- * (`var`), first in the function body (`var`, after the directives) or first in the block
+ * (`var`, or over its native twin where another module may call it before this one runs:
+ * before-run.ts), first in the function body (`var`, after the directives) or first in the block
  * (`let`: an async function declaration in a block is block-scoped, without Annex B's var), or,
  * in a `switch`, where no statement can precede the first case, by the test of a case put first
  * (evaluated first, in the switch's scope, and never matching), which assigns it to a placeholder
@@ -187,12 +194,16 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
 function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () => void, body: () => void): void {
   const { fn, parent, grandparent } = plan;
   const { rewrites, names, text } = context;
-  const name: string = fn.id.name;
-  const fast = names.fast(name);
-  const face = `${names.runtime('fn')}(${fast}, ${JSON.stringify(name)}, ${plan.lowered.length})`;
+  // `export default async function () {}` is bound to a name of the compiler's, and named "default".
+  const name: string = fn.id ? fn.id.name : names.defaultExport;
+  const faceName: string = fn.id ? fn.id.name : 'default';
+  const fast = names.fast(faceName);
+  const face = `${names.runtime('fn')}(${fast}, ${JSON.stringify(faceName)}, ${plan.lowered.length})`;
   const exported = parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration';
   const node = exported ? parent : fn;
   const inCase = parent.type === 'SwitchCase';
+  // Another module of an import cycle may call it before this one runs (before-run.ts).
+  const twin = plan.topLevel && context.callableBeforeRun.has(fn);
   rewrites.add(node, () => {
     const out = context.output;
     if (inCase) {
@@ -201,13 +212,9 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
       out.gen('async function ', fn.start);
       rewrites.copy(fn.id.start, fn.id.end);
       out.gen('() {} ');
-    } else if (plan.topLevel && context.module) {
-      // At a module's top level the name is bound when the module is linked, and another module
-      // of an import cycle may call it before this one runs, when the face cannot be made yet
-      // (the runtime's names are module constants): until the header replaces it, a declaration
-      // that says so.
-      const message = `reawait: ${name}() was called before its module ran (modules that depend on each other); a compiled async function exists once its module runs`;
-      out.gen(`function ${name}() { throw new ReferenceError(${JSON.stringify(message)}); } `, fn.start);
+    } else if (twin) {
+      printTwin(fn, name, context);
+      out.gen(' ');
     }
     out.gen(`function ${fast}(`, fn.start);
     params();
@@ -217,7 +224,7 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
     else if (parent.type === 'ExportDefaultDeclaration') out.gen(` export { ${name} as default };`);
   });
   if (plan.topLevel) {
-    context.header.push(context.module ? `${name} = ${face};` : `var ${name} = ${face};`);
+    context.header.push(twin ? `${name} = ${face};` : `var ${name} = ${face};`);
     return;
   }
   const functionBody = grandparent !== null && isFunction(grandparent) && grandparent.body === parent;
@@ -241,20 +248,7 @@ function planDeclaration(plan: FunctionPlan, context: EmitContext, params: () =>
   if (functionBody) {
     // A function that suspends prints its body from the IR: its faces follow the prologue.
     if (context.loweredBodies.has(grandparent)) return;
-    const directives = parent.body.filter((s: Node, i: number) => parent.body.slice(0, i + 1).every((d: Node) => d.type === 'ExpressionStatement' && typeof d.directive === 'string'));
-    const last: Node | undefined = directives.at(-1);
-    if (last !== undefined) {
-      rewrites.add(last, () => {
-        rewrites.copy(last.start, last.end);
-        context.output.gen(';');
-        declare('var');
-      });
-    } else {
-      rewrites.addRange(parent.start, parent.start + 1, () => {
-        context.output.gen('{', parent.start);
-        declare('var');
-      });
-    }
+    context.prologues.add(grandparent!, () => declare('var'));
     return;
   }
   if (inCase) {
