@@ -4541,6 +4541,22 @@ describe('function names through restored declarations', () => {
       ],
     });
 
+  // V8 names a class after making it when the key that names it is computed, over its static
+  // `name` member; the compiler names such classes through literal keys (BUGS.md 44).
+  test('a class with a static `name` member keeps it where the compiler names the class: parameter defaults, declarations whose class awaits', () =>
+    same(`
+      async function defaults(C = class { static name() { return 1; } }, F = class { static name = 'field'; }) {
+        await later(0);
+        return [typeof C.name, F.name];
+      }
+      export async function main(log: any) {
+        log(await defaults());
+        const E = class { static [await later('name')]() {} };
+        const G = class { static [await later('x')]() {} static get name() { return 'getter'; } };
+        const H = class { static [await later('x')]() {} };
+        log(typeof E.name, G.name, H.name);
+      }`, { log: [['function', 'field'], ['function', 'getter', 'H']] }));
+
   bothWays('renamed function and class declarations keep their names: in blocks that await or not, switches, generators, a class reading its own name (BUGS.md 32)', `
     export async function main(log: any) {
       const g: any = 1, K: any = 2, h: any = 3;

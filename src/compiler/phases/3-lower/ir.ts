@@ -271,6 +271,15 @@ export function spanOf(items: readonly Item[]): { lo: number; hi: number } {
  * key that `name` holds), so that it takes that name.
  */
 export function named(name: string | Chunk[], value: Chunk[]): Chunk[] {
-  const key: Chunk[] = typeof name === 'string' ? [JSON.stringify(name)] : name;
-  return ['{ [', ...key, ']: ', ...value, ' }[', ...key, ']'];
+  if (typeof name === 'string') return ['{ ', namingKey(name), ': ', ...value, ' }[', JSON.stringify(name), ']'];
+  return ['{ [', ...name, ']: ', ...value, ' }[', ...name, ']'];
+}
+
+/**
+ * The key of a property that names its value `name`: a literal where it can be, since with a
+ * computed key V8 sets the name after the class is made, over a static `name` member of the class
+ * (a literal `__proto__` would set the prototype instead).
+ */
+export function namingKey(name: string): string {
+  return name === '__proto__' ? '["__proto__"]' : JSON.stringify(name);
 }

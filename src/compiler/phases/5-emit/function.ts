@@ -7,7 +7,7 @@ import { UnsupportedAt } from '../../errors.js';
 import type { Names } from '../../names.js';
 import type { FunctionScope } from '../2-analyze/scope.js';
 import type { Jump } from '../2-analyze/jumps.js';
-import type { Item, LoweredFunction, Value } from '../3-lower/ir.js';
+import { type Item, type LoweredFunction, namingKey, type Value } from '../3-lower/ir.js';
 import { type SharedLayout, valueSlotsOf } from '../4-layout/layout.js';
 import { RESUMES_THROUGH_STATE } from '../../../runtime/flags.js';
 import { ItemEmitter } from './items.js';
@@ -96,7 +96,7 @@ export function planEmission(plan: FunctionPlan, context: EmitContext): void {
   for (const [node, name] of plan.lowered.namedValues) {
     const key = JSON.stringify(name);
     rewrites.add(node, () => {
-      context.output.gen(`{ [${key}]: `, node.start);
+      context.output.gen(`{ ${namingKey(name)}: `, node.start);
       rewrites.copy(node.start, node.end);
       context.output.gen(` }[${key}]`);
     });
