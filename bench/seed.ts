@@ -54,10 +54,10 @@ export async function foo(n: number, na: NullAwaiter | undefined): Promise<numbe
 
 /**
  * The seed's `Main` loop for the compiled variants: start `foo`, then resume it synchronously
- * until it completes. Returns the await loop's time in milliseconds.
+ * until it completes. Returns the await loop's time in milliseconds. `na` may come from another
+ * copy of this module, so that copies share one awaiter type.
  */
-export function driveSeed(n: number): number {
-  const na = new NullAwaiter();
+export function driveSeed(n: number, na: NullAwaiter = new NullAwaiter()): number {
   const task = foo(n, na) as Promise<number> & { isCompleted: boolean; result: number };
   while (!task.isCompleted) na.continue();
   return task.result;

@@ -20,7 +20,8 @@ export interface BenchOptions {
 }
 
 interface SeedModule {
-  driveSeed(n: number): number;
+  NullAwaiter: new () => unknown;
+  driveSeed(n: number, na?: unknown): number;
   foo(n: number, na: unknown): Promise<number> & { isCompleted?: boolean; result?: number };
   callLoop(n: number): Promise<number> & { isCompleted?: boolean; result?: number };
   addOne(x: number): Promise<number>;
@@ -58,8 +59,17 @@ interface Variants {
   /** Compiled with reuse, sharing its runtime with `noReuse`, as all code of one application does. */
   reuseShared: SeedModule;
   native: SeedModule;
+  /**
+   * Copies of the reused variant on one runtime copy, driven with one awaiter type: as many
+   * functions' continuation classes and fast entries as an application has pass through the
+   * dispatcher, whose inline caches then see more shapes than they keep (megamorphic).
+   */
+  shapes: SeedModule[];
   cleanup: () => void;
 }
+
+/** How many copies of the seed `shapes` has: more than V8's polymorphic inline caches hold (4). */
+const SHAPES = 8;
 
 async function loadVariants(): Promise<Variants> {
   const source = readFileSync(join(packageRoot, 'bench', 'seed.ts'), 'utf8');
@@ -77,7 +87,10 @@ async function loadVariants(): Promise<Variants> {
   const noReuse = write('seed-no-reuse.mjs', compile(false, 'no-reuse'));
   const reuseShared = write('seed-reuse-shared.mjs', compile(true, 'no-reuse'));
   const native = write('seed-native.mjs', transformSync('seed.ts', source).code);
+  const shapes: SeedModule[] = [];
+  for (let i = 0; i < SHAPES; i++) shapes.push((await import(write(`seed-shape-${i}.mjs`, compile(true, 'shapes')))) as SeedModule);
   return {
+    shapes,
     reuse: (await import(reuse)) as SeedModule,
     noReuse: (await import(noReuse)) as SeedModule,
     reuseShared: (await import(reuseShared)) as SeedModule,
@@ -89,6 +102,14 @@ async function loadVariants(): Promise<Variants> {
 /** Runs compiled `foo` to completion with the seed's synchronous driver; returns the await loop's ms. */
 function driveCompiled(seed: SeedModule, n: number): number {
   return seed.driveSeed(n);
+}
+
+/** `n` suspensions shared out among the copies, all on the first copy's awaiter type; returns ms. */
+function driveShapes(shapes: SeedModule[], n: number): number {
+  const first = shapes[0]!;
+  let ms = 0;
+  for (const seed of shapes) ms += seed.driveSeed(Math.floor(n / shapes.length), new first.NullAwaiter());
+  return ms;
 }
 
 function median(values: number[]): number {
@@ -111,7 +132,7 @@ function heapPerSuspension(seed: SeedModule, n: number): number {
 }
 
 async function measureTimes(variants: Variants, quick: boolean): Promise<void> {
-  const { reuse, noReuse, reuseShared, native } = variants;
+  const { reuse, noReuse, reuseShared, native, shapes } = variants;
   const n = quick ? 200_000 : 10_000_000;
   const calls = quick ? 200_000 : 10_000_000;
   const repetitions = quick ? 3 : 7;
@@ -120,15 +141,17 @@ async function measureTimes(variants: Variants, quick: boolean): Promise<void> {
     driveCompiled(reuse, 100);
     driveCompiled(noReuse, 100);
     driveCompiled(reuseShared, 100);
+    driveShapes(shapes, 100 * SHAPES);
     await native.foo(100, undefined);
     void reuse.callLoop(100);
     await native.callLoop(100);
   }
-  const times = { reuse: [] as number[], noReuse: [] as number[], reuseShared: [] as number[], native: [] as number[], callCompiled: [] as number[], callNative: [] as number[] };
+  const times = { reuse: [] as number[], noReuse: [] as number[], reuseShared: [] as number[], shapes: [] as number[], native: [] as number[], callCompiled: [] as number[], callNative: [] as number[] };
   for (let r = 0; r < repetitions; r++) {
     times.reuse.push((driveCompiled(reuse, n) * 1e6) / n);
     times.noReuse.push((driveCompiled(noReuse, n) * 1e6) / n);
     times.reuseShared.push((driveCompiled(reuseShared, n) * 1e6) / n);
+    times.shapes.push((driveShapes(shapes, n) * 1e6) / n);
     times.native.push(((await native.foo(n, undefined)) * 1e6) / n);
     let start = performance.now();
     const task = reuse.callLoop(calls);
@@ -142,6 +165,7 @@ async function measureTimes(variants: Variants, quick: boolean): Promise<void> {
     reuse: median(times.reuse),
     noReuse: median(times.noReuse),
     reuseShared: median(times.reuseShared),
+    shapes: median(times.shapes),
     native: median(times.native),
     callCompiled: median(times.callCompiled),
     callNative: median(times.callNative),
@@ -153,6 +177,7 @@ async function measureTimes(variants: Variants, quick: boolean): Promise<void> {
   console.log(`  compiled, new continuation per suspension ${fixed(m.noReuse)}`);
   console.log(`  native async/await (await undefined)      ${fixed(m.native)}`);
   console.log(`  compiled, reused, runtime shared with the variant above it  ${fixed(m.reuseShared)}`);
+  console.log(`  compiled, reused, ${SHAPES} copies of the seed on one runtime  ${fixed(m.shapes)}   native / this ${ratio(m.native, m.shapes)}`);
   console.log(`  native / reused          ${ratio(m.native, m.reuse)}   (target >= 3x)`);
   console.log(`  not reused / reused      ${ratio(m.noReuse, m.reuse)}   (target >= 1.3x)`);
   console.log('');
