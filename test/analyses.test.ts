@@ -530,7 +530,7 @@ describe('per-point layouts and the shared layout', () => {
     assert.ok(report.slots.c! > Math.max(report.slots.a!, report.slots.b!, report.slots.q!));
   });
 
-  test('the emitted continuations use the layout slots: one class per point without reuse, one shared class with reuse', () => {
+  test('the emitted continuations use the layout slots: one class per point without reuse, the runtime\'s frame with reuse', () => {
     const source = `
       export async function f(p, q) {
         const a = g();
@@ -562,9 +562,36 @@ describe('per-point layouts and the shared layout', () => {
     assert.match(noReuse, new RegExp(`case 1: q = \\$ra_k\\.${slot('q')};`));
     assert.match(noReuse, new RegExp(`const b = [^;]*: \\$ra_k\\.${slot('b')};`));
     assert.match(noReuse, new RegExp(`const c = [^;]*: \\$ra_k\\.${slot('c')};`));
+    // With reuse, a factory of the runtime's frame of the function's size, which takes the four
+    // value slots and gives them in order.
     const reuse = transform(source, { reuseContinuations: true }).code;
-    assert.deepEqual(classFields('K1', reuse), ['s1', 's2', 's3', 's4']);
-    assert.doesNotMatch(reuse, /class \$ra_K1_1/);
+    const factory = /function \$ra_K1\(([^)]*)\) \{ return new \$ra_(Frame\d)\(([^)]*)\); \}/.exec(reuse);
+    assert.ok(factory, reuse);
+    assert.equal(factory[2], 'Frame4');
+    assert.deepEqual(factory[1]!.split(', '), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(factory[3]!.split(', '), ['s1', 's2', 's3', 's4']);
+    assert.doesNotMatch(reuse, /class \$ra_K1/);
+  });
+
+  test('with reuse, the frame by size: Frame4 up to 4 slots, Frame8 up to 8, a class of its own beyond; the exception slot starts as NO_EXCEPTION', () => {
+    const withValues = (count: number): string => {
+      const names = Array.from({ length: count }, (_, i) => `v${i}`);
+      return `export async function f(p) { ${names.map((n, i) => `let ${n} = p + ${i};`).join(' ')} await p; return ${names.join(' + ')}; }`;
+    };
+    const made = (source: string): string => {
+      const code = transform(source, { reuseContinuations: true }).code;
+      const factory = /function \$ra_K1\([^)]*\) \{ return new \$ra_(Frame\d)\(([^)]*)\); \}/.exec(code);
+      if (factory) return `${factory[1]}(${factory[2]})`;
+      assert.match(code, /class \$ra_K1 extends \$ra_Continuation \{/);
+      return 'class';
+    };
+    assert.equal(made(withValues(1)), 'Frame4(s1)');
+    assert.equal(made(withValues(4)), 'Frame4(s1, s2, s3, s4)');
+    assert.equal(made(withValues(5)), 'Frame8(s1, s2, s3, s4, s5)');
+    assert.equal(made(withValues(8)), 'Frame8(s1, s2, s3, s4, s5, s6, s7, s8)');
+    assert.equal(made(withValues(9)), 'class');
+    // The await's value (slot 1) and the exception (slot 2), then the value.
+    assert.equal(made('export async function f(p) { let v = p; try { return (await p) + v; } catch (e) { return v; } }'), 'Frame4(undefined, $ra_NO_EXCEPTION, s3)');
   });
 
   test('result slot 1 when some await\'s value is used; each point\'s flags name its own result slot', () => {

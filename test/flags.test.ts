@@ -147,8 +147,9 @@ describe('the resumption bit', () => {
 
   test('arrows and methods using super carry it; functions and other methods are resumed with this', () => {
     const flagsOf = (source: string): number[] =>
-      // The first suspension makes the continuation, then stores its state, and its flags if not 0.
-      [...transform(source, { filename: 'f.js' }).code.matchAll(/new \$ra_K\d+\([^)]*\); \$ra_k\.state = \d+; (?:\$ra_k\.flags = (\d+);)?/g)].map((m) => Number(m[1] ?? 0));
+      // The first suspension makes the continuation (a class, or with reuse a factory of the
+      // runtime's frame), then stores its state, and its flags if not 0.
+      [...transform(source, { filename: 'f.js' }).code.matchAll(/(?:new )?\$ra_K\d+\([^)]*\); \$ra_k\.state = \d+; (?:\$ra_k\.flags = (\d+);)?/g)].map((m) => Number(m[1] ?? 0));
     const wait = 'await p; return 1;';
     assert.deepEqual(flagsOf(`async function f(p) { ${wait} }`), [0]);
     assert.deepEqual(flagsOf(`const f = async (p) => { ${wait} };`), [RESUMES_THROUGH_STATE]);

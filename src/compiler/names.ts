@@ -3,7 +3,7 @@
  * they never clash with the user's identifiers.
  */
 export const RUNTIME_EXPORTS = [
-  'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation',
+  'state', 'SUSPENDED', 'ADOPTED', 'NO_EXCEPTION', 'FAST', 'DONE', 'Continuation', 'Frame4', 'Frame8',
   'awaitValue', 'awaitNonAwaiter', 'suspendOnAwaiter', 'GET_AWAITER', 'settle', 'awaitAdopted', 'suspend', 'ret', 'start', 'fn', 'method', 'methods', 'pushKey', 'takeKeys', 'templateObject', 'notCallable', 'construct',
   'iterate', 'iterableOnce', 'enumerate', 'step', 'close', 'closeOnThrow', 'asyncIterate', 'asyncNext', 'asyncDone', 'asyncClose',
 ] as const;

@@ -32,6 +32,54 @@ export class Continuation {
   }
 }
 
+/*
+ * The continuations of most functions (with reuse, up to 8 slots): one class per size, with
+ * slots s1..sN given in order. An application's functions then share two shapes, and the
+ * dispatcher's inline caches, which keep up to 4, stay fast. A class per function made them
+ * megamorphic: the seed loop went from 20 to 35 ns per suspension with 8 functions taking turns
+ * (docs/benchmarks.md). Each function's factory passes its own slots (compiler:
+ * continuationClasses). The slots are stored from arguments, not declared as fields: a field
+ * that starts as `undefined` loses V8's small-integer representation.
+ */
+export class Frame4 extends Continuation {
+  declare s1: unknown;
+  declare s2: unknown;
+  declare s3: unknown;
+  declare s4: unknown;
+  constructor(s1?: unknown, s2?: unknown, s3?: unknown, s4?: unknown) {
+    super(0, 0);
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    this.s4 = s4;
+  }
+}
+
+export class Frame8 extends Continuation {
+  declare s1: unknown;
+  declare s2: unknown;
+  declare s3: unknown;
+  declare s4: unknown;
+  declare s5: unknown;
+  declare s6: unknown;
+  declare s7: unknown;
+  declare s8: unknown;
+  constructor(s1?: unknown, s2?: unknown, s3?: unknown, s4?: unknown, s5?: unknown, s6?: unknown, s7?: unknown, s8?: unknown) {
+    super(0, 0);
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    this.s4 = s4;
+    this.s5 = s5;
+    this.s6 = s6;
+    this.s7 = s7;
+    this.s8 = s8;
+  }
+}
+
+/** The largest frame: a function with more slots gets a class of its own. */
+export const FRAME_SLOTS = 8;
+
 /**
  * What a fast entry returns when it has not produced its value yet: one of two symbols, private
  * to the runtime. Symbols rather than objects: `typeof result === "symbol"` tells almost every

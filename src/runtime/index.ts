@@ -8,6 +8,8 @@ export {
   type Awaitable,
   type Awaiter,
   Continuation,
+  Frame4,
+  Frame8,
   ADOPTED,
   FAST,
   GET_AWAITER,

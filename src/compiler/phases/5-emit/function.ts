@@ -9,6 +9,7 @@ import type { FunctionScope } from '../2-analyze/scope.js';
 import type { Jump } from '../2-analyze/jumps.js';
 import { type Item, type LoweredFunction, namingKey, type Value } from '../3-lower/ir.js';
 import { type SharedLayout, valueSlotsOf } from '../4-layout/layout.js';
+import { FRAME_SLOTS } from '../../../runtime/contract.js';
 import { RESUMES_THROUGH_STATE } from '../../../runtime/flags.js';
 import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
@@ -529,12 +530,20 @@ function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: 
     // the suspension that makes it.
     const valueSlots = new Set(valueSlotsOf(layout));
     const params = [...valueSlots].map((slot) => `s${slot}`);
-    const fields: string[] = [];
-    for (let slot = 1; slot <= layout.slotCount; slot++) {
-      fields.push(`this.s${slot} = ${valueSlots.has(slot) ? `s${slot}` : slot === layout.exceptionSlot ? none : 'undefined'};`);
+    const initial = (slot: number): string => (valueSlots.has(slot) ? `s${slot}` : slot === layout.exceptionSlot ? none : 'undefined');
+    if (layout.slotCount <= FRAME_SLOTS) {
+      // A factory of the runtime's frame of its size, which all functions share (contract.ts).
+      const frame = context.names.runtime(layout.slotCount <= 4 ? 'Frame4' : 'Frame8');
+      const slots: string[] = [];
+      for (let slot = 1; slot <= layout.slotCount; slot++) slots.push(initial(slot));
+      while (slots.at(-1) === 'undefined') slots.pop();
+      context.header.push(`function ${base}(${params.join(', ')}) { return new ${frame}(${slots.join(', ')}); }`);
+      return () => base;
     }
+    const fields: string[] = [];
+    for (let slot = 1; slot <= layout.slotCount; slot++) fields.push(`this.s${slot} = ${initial(slot)};`);
     context.header.push(`class ${base} ${extendsBase} { constructor(${params.join(', ')}) { super(0, 0); ${fields.join(' ')} } }`);
-    return () => base;
+    return () => `new ${base}`;
   }
   for (const point of layout.points) {
     // Its state and flags are its own; it takes what the point saves.
@@ -550,7 +559,7 @@ function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: 
     const flags = point.flags | (resumesThroughState(plan) ? RESUMES_THROUGH_STATE : 0);
     context.header.push(`class ${base}_${point.site.state} ${extendsBase} { constructor(${params.join(', ')}) { super(${point.site.state}, ${flags}); ${fields.join(' ')} } }`);
   }
-  return (state) => `${base}_${state}`;
+  return (state) => `new ${base}_${state}`;
 }
 
 /** Could this returned expression be a thenable? Literals, operators' results cannot. */

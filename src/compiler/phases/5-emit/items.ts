@@ -19,6 +19,7 @@ export interface BodyContext {
   readonly layout: SharedLayout;
   readonly reuse: boolean;
   /** Constructor of the continuation: shared, or one per suspension point. */
+  /** What makes the continuation of a point: a constructor with `new`, or a factory. */
   readonly classFor: (state: number) => string;
   /** Scratch locals the sites use, declared by the prologue. */
   readonly scratch: Set<string>;
@@ -647,7 +648,7 @@ export class ItemEmitter {
       // is one more register in the frame (test/BUGS.md 12).
       const flags = point.flags | this.context.resumeFlag;
       const args = constructorArguments(layout, point.saved, (value) => this.saved(value));
-      this.gen(`if (${k} === null) { ${k} = new ${constructor}(${args}); ${k}.state = ${state}; `);
+      this.gen(`if (${k} === null) { ${k} = ${constructor}(${args}); ${k}.state = ${state}; `);
       if (flags !== 0) this.gen(`${k}.flags = ${flags}; `);
       if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
       // With one suspension point, a reused continuation already holds its state and flags.
@@ -658,7 +659,7 @@ export class ItemEmitter {
       return;
     }
     // Without reuse, each point's class knows its state and flags and takes what the point saves.
-    this.gen(`${k} = new ${constructor}(${point.saved.map((value) => this.saved(value)).join(', ')}); `);
+    this.gen(`${k} = ${constructor}(${point.saved.map((value) => this.saved(value)).join(', ')}); `);
     if (this.context.resumesWithThis) this.gen(`${k}.self = this; `);
   }
 
