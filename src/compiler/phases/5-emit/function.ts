@@ -517,7 +517,12 @@ function scratchLocals(lowered: LoweredFunction, layout: SharedLayout): string[]
   return [...used];
 }
 
-/** Declares the continuation constructor(s) of a stateful function in the module header. */
+/**
+ * Declares in the module header what makes the continuations of a stateful function, and returns,
+ * by suspension point, the callee that makes one: with reuse, a factory of the runtime's frame of
+ * the function's size (or `new` of a class of its own past 8 slots); without, `new` of the
+ * point's class.
+ */
 function continuationClasses(plan: FunctionPlan, context: EmitContext): (state: number) => string {
   const layout = plan.layout!;
   const base = context.names.continuationClass();
