@@ -55,21 +55,13 @@ export class Frame4 extends Continuation {
   }
 }
 
-export class Frame8 extends Continuation {
-  declare s1: unknown;
-  declare s2: unknown;
-  declare s3: unknown;
-  declare s4: unknown;
+export class Frame8 extends Frame4 {
   declare s5: unknown;
   declare s6: unknown;
   declare s7: unknown;
   declare s8: unknown;
   constructor(s1?: unknown, s2?: unknown, s3?: unknown, s4?: unknown, s5?: unknown, s6?: unknown, s7?: unknown, s8?: unknown) {
-    super(0, 0);
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
-    this.s4 = s4;
+    super(s1, s2, s3, s4);
     this.s5 = s5;
     this.s6 = s6;
     this.s7 = s7;
