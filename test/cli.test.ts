@@ -223,6 +223,23 @@ describe('reawait run', () => {
       assertAsNative(dir, '10\nafter 6 11\n');
     });
 
+    // Parameters run before any check in the body: such a function is its twin until a runs.
+    test('functions whose parameter defaults make compiled functions', () => {
+      const dir = tree('run-cycle-parameters', {
+        'main.mjs': "import { main } from './a.mjs';\nawait main();\n",
+        'a.mjs': [
+          "import * as b from './b.mjs';",
+          "export function withDefault(cb = async () => { await null; return 'default cb'; }) { return cb(); }",
+          "export default function (cb = async () => 'anon') { return cb(); }",
+          "export function* gen(make = async () => { await null; return 'gen'; }) { yield make; }",
+          "export async function main() { console.log(...await Promise.all(b.results)); console.log('after', await withDefault(), (await import('./a.mjs')).default.name, withDefault.name, await gen().next().value()); }",
+          '',
+        ].join('\n'),
+        'b.mjs': "import anon, { withDefault, gen } from './a.mjs';\nexport const results = [withDefault(), anon(), gen().next().value()];\n",
+      });
+      assertAsNative(dir, 'default cb anon gen\nafter default cb default withDefault gen\n');
+    });
+
     // Native on Node 24 (Node 20 cannot parse `using`); compiled, `await using` is lowered, and the
     // twin reads the runtime's UsingScope from the namespace, bound before a runs.
     test('an async declaration with `await using`', () => {

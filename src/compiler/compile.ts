@@ -23,7 +23,7 @@ import { buildLayout, type SharedLayout } from './phases/4-layout/layout.js';
 import { liveAtSuspensions, liveness } from './phases/4-layout/liveness.js';
 import { preservedAtSuspensions } from './phases/4-layout/preserved.js';
 import { type EmitContext, type FunctionPlan, planEmission, planMethodHomes } from './phases/5-emit/function.js';
-import { planTwinEntry, usesRuntime } from './phases/5-emit/before-run.js';
+import { planTwinEntry, planTwinReplaced, usesRuntime } from './phases/5-emit/before-run.js';
 import { Output } from './phases/5-emit/output.js';
 import { Prologues } from './phases/5-emit/prologue.js';
 import { Rewrites } from './phases/5-emit/rewrites.js';
@@ -112,8 +112,16 @@ function compileParsed(source: ParsedSource, program: Node, names: Names, usesUs
   planMethodHomes(context);
   // The other declarations that may run before the module does, and would read the runtime.
   let twinEntries = 0;
+  let twins = 0;
   for (const fn of context.callableBeforeRun) {
-    if (compiled.includes(fn) || !usesRuntime(fn, compiled, context)) continue;
+    if (compiled.includes(fn) || !usesRuntime(fn.start, fn.end, compiled, context)) continue;
+    twins++;
+    // Its parameters are evaluated before any check in its body.
+    const paramsStart = fn.params.length > 0 ? fn.params[0].start : fn.body.start;
+    if (usesRuntime(paramsStart, fn.body.start, compiled, context)) {
+      planTwinReplaced(fn, context);
+      continue;
+    }
     planTwinEntry(fn, context);
     twinEntries++;
   }
@@ -122,11 +130,16 @@ function compileParsed(source: ParsedSource, program: Node, names: Names, usesUs
     rewrites.add(node, () => output.gen(`break ${label};`, node.start));
   }
 
-  if (functions.length > 0 || twinEntries > 0) {
+  if (functions.length > 0 || twins > 0) {
     const start = headerPosition(program, text);
     rewrites.copy(0, start);
     // After a directive (which may lack its semicolon), a `;` first.
-    output.gen((start > 0 && !/\n\s*$/.test(text.slice(0, start)) ? '; ' : '') + runtimeBinding(names, usesUsing, options) + context.header.join(' ') + '\n');
+    output.gen((start > 0 && !/\n\s*$/.test(text.slice(0, start)) ? '; ' : '') + runtimeBinding(names, usesUsing, options));
+    for (const entry of context.header) {
+      if (typeof entry === 'string') output.gen(`${entry} `);
+      else entry();
+    }
+    output.gen('\n');
     rewrites.copy(start, text.length);
   } else {
     rewrites.copy(0, text.length);

@@ -9,6 +9,8 @@
  * - A declaration of another kind whose code uses the runtime (compiled functions inside it, or a
  *   lowered `using`) keeps its name and identity. Its body first checks the module's `ran` flag,
  *   and until the header sets it, calls a twin as written instead.
+ * - Unless its parameters use the runtime: they run before the body. Then, as an async
+ *   declaration, it is its twin until the header assigns the compiled function.
  *
  * A twin is the source as written, so it behaves as native code does. The runtime's names that a
  * lowered `using` reads come from the runtime's namespace, which is bound at linking.
@@ -19,18 +21,19 @@ import type { EmitContext } from './function.js';
 
 /** Prints `fn` as written, named `name`. */
 export function printTwin(fn: Node, name: string, context: EmitContext): void {
-  if (fn.id) {
-    copyAsWritten(fn.start, fn.id.start, context);
-    context.output.gen(name, fn.id.start);
-    copyAsWritten(fn.id.end, fn.end, context);
-    return;
-  }
-  // `export default function () {}`: the name goes before the parameters.
-  const head = /^(?:async\b)?(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*function(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*(?:\*)?/.exec(context.text.slice(fn.start, fn.end));
+  const slot = nameSlot(fn, context.text);
+  copyAsWritten(fn.start, slot.start, context);
+  // An anonymous function's name goes before its parameters.
+  context.output.gen(fn.id || /\s$/.test(context.text.slice(fn.start, slot.start)) ? name : ` ${name}`, slot.start);
+  copyAsWritten(slot.end, fn.end, context);
+}
+
+/** Where a function's name is, or would be: `export default function () {}` has none. */
+function nameSlot(fn: Node, text: string): { start: number; end: number } {
+  if (fn.id) return { start: fn.id.start, end: fn.id.end };
+  const head = /^(?:async\b)?(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*function(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*(?:\*)?/.exec(text.slice(fn.start, fn.end));
   const at = fn.start + head![0].length;
-  copyAsWritten(fn.start, at, context);
-  context.output.gen(/\s$/.test(head![0]) ? name : ` ${name}`, at);
-  copyAsWritten(at, fn.end, context);
+  return { start: at, end: at };
 }
 
 /**
@@ -50,9 +53,29 @@ export function planTwinEntry(fn: Node, context: EmitContext): void {
   context.prologues.addFirst(fn, () => output.gen(` if (${names.ran} === void 0) return ${call};`));
 }
 
-/** Does `fn`, as compiled, read the runtime's module constants? */
-export function usesRuntime(fn: Node, compiled: readonly Node[], context: EmitContext): boolean {
-  return compiled.some((inner) => inner.start >= fn.start && inner.end <= fn.end) || context.text.slice(fn.start, fn.end).includes(context.names.prefix);
+/**
+ * For such a declaration whose parameters use the runtime, which run before any check in its
+ * body: the twin itself, under the declaration's name, until the header assigns the compiled
+ * function (an anonymous function expression, which takes the name it is assigned to).
+ */
+export function planTwinReplaced(fn: Node, context: EmitContext): void {
+  const { names, rewrites, output } = context;
+  // `export default function () {}` is bound to a name of the compiler's, and named "default".
+  const name: string = fn.id ? fn.id.name : names.defaultExport;
+  rewrites.add(fn, () => printTwin(fn, name, context));
+  // Copied around the name, so as not to print the twin again (the rewrite of `fn` itself).
+  const slot = nameSlot(fn, context.text);
+  context.header.push(() => {
+    output.gen(fn.id ? `${name} = ` : `${name} = { "default": `, fn.start);
+    rewrites.copy(fn.start, slot.start);
+    rewrites.copy(slot.end, fn.end);
+    output.gen(fn.id ? '; ' : ' }["default"]; ');
+  });
+}
+
+/** Does the code in [start, end), as compiled, read the runtime's module constants? */
+export function usesRuntime(start: number, end: number, compiled: readonly Node[], context: EmitContext): boolean {
+  return compiled.some((inner) => inner.start >= start && inner.end <= end) || context.text.slice(start, end).includes(context.names.prefix);
 }
 
 /** Copies original text, reading the runtime's `using` names from its namespace. */

@@ -15,7 +15,7 @@ import { ItemEmitter } from './items.js';
 import type { Output } from './output.js';
 import type { Prologues } from './prologue.js';
 import { printTwin } from './before-run.js';
-import type { Rewrites } from './rewrites.js';
+import type { Emit, Rewrites } from './rewrites.js';
 
 export interface FunctionPlan {
   readonly fn: Node;
@@ -51,7 +51,7 @@ export interface EmitContext {
   readonly rewrites: Rewrites;
   readonly names: Names;
   /** Module-level declarations: continuation constructors, registrations of top-level faces. */
-  readonly header: string[];
+  readonly header: (string | Emit)[];
   /**
    * Faces of compiled declarations by the node of their scope (a block, a static block, or a
    * function whose body declares them), printed at the top of that scope.
