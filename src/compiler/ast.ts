@@ -37,6 +37,16 @@ export function childrenOf(node: Node): Node[] {
   return out;
 }
 
+/** The directive prologue of a function body or program: its leading string-literal statements. */
+export function directivePrologue(statements: readonly Node[]): Node[] {
+  const directives: Node[] = [];
+  for (const statement of statements) {
+    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
+    directives.push(statement);
+  }
+  return directives;
+}
+
 export function isFunction(node: Node): boolean {
   return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 }

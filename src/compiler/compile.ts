@@ -5,7 +5,7 @@
  * constructors, source map).
  */
 import remapping from '@jridgewell/remapping';
-import { childrenOf, isFunction, type Node, type Program } from './ast.js';
+import { childrenOf, directivePrologue, isFunction, type Node, type Program } from './ast.js';
 import { CompileError, type Diagnostic, UnsupportedAt } from './errors.js';
 import type { SourceMapV3 } from './map.js';
 import { Names, RUNTIME_EXPORTS, scriptSuffix, USING_EXPORTS } from './names.js';
@@ -195,11 +195,7 @@ function headerPosition(program: Node, text: string): number {
     const newline = text.indexOf('\n');
     position = newline < 0 ? text.length : newline + 1;
   }
-  for (const statement of program.body) {
-    if (statement.type === 'ExpressionStatement' && typeof statement.directive === 'string') position = statement.end;
-    else break;
-  }
-  return position;
+  return directivePrologue(program.body).at(-1)?.end ?? position;
 }
 
 function findAsyncFunctions(program: Node): AsyncFunction[] {
@@ -224,11 +220,7 @@ function findAsyncFunctions(program: Node): AsyncFunction[] {
   return found;
 }
 
-/** Does this directive prologue contain "use strict"? */
+/** Does the directive prologue of these statements contain "use strict"? */
 function hasUseStrict(statements: Node[]): boolean {
-  for (const statement of statements) {
-    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') return false;
-    if (statement.directive === 'use strict') return true;
-  }
-  return false;
+  return directivePrologue(statements).some((directive) => directive.directive === 'use strict');
 }

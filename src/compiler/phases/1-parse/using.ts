@@ -25,7 +25,7 @@
  * `using` at a module's top level, in a function that is not compiled (not async, or a generator)
  * or in a class static block is left as written.
  */
-import { childrenOf, isFunction, type Node, type Program, walk } from '../../ast.js';
+import { childrenOf, directivePrologue, isFunction, type Node, type Program, walk } from '../../ast.js';
 import { UnsupportedAt } from '../../errors.js';
 import type { SourceMapV3 } from '../../map.js';
 import type { Names } from '../../names.js';
@@ -84,8 +84,7 @@ export function lowerUsing(program: Program, text: string, filename: string, nam
   const block = (node: Node, fn: Node | null): void => {
     const scope = names.usingScope();
     const statements: Node[] = node.body;
-    let first = 0;
-    if (fn !== null) while (first < statements.length && typeof statements[first]!.directive === 'string') first++;
+    const first = fn === null ? 0 : directivePrologue(statements).length;
     const bodyStart = first < statements.length ? statements[first]!.start : node.end - 1;
     for (const s of statements) if (isUsing(s)) declaration(s, scope.scope);
     const awaits = statements.some((s) => isUsing(s) && s.kind === 'await using');

@@ -2,7 +2,7 @@
  * Emits one compiled async function: its public face (returns a Task), its fast entry (returns
  * the value, or a Signal), and the constructor(s) of its continuation.
  */
-import { childrenOf, isFunction, type Node } from '../../ast.js';
+import { childrenOf, directivePrologue, isFunction, type Node } from '../../ast.js';
 import { UnsupportedAt } from '../../errors.js';
 import type { Names } from '../../names.js';
 import type { FunctionScope } from '../2-analyze/scope.js';
@@ -428,14 +428,9 @@ function emitFastBody(plan: FunctionPlan, context: EmitContext, classNames: ((st
   for (const value of lowered.values) if (value.binding === null) locals.push(value.name);
   for (const scratch of scratchLocals(lowered, layout)) locals.push(names.scratch(scratch));
   // The directive prologue stays first, where it takes effect ("use strict").
-  const directives: string[] = [];
-  if (fn.body.type === 'BlockStatement') {
-    for (const statement of fn.body.body) {
-      if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
-      directives.push(`${context.text.slice(statement.expression.start, statement.expression.end)}; `);
-    }
-  }
-  output.gen(`{ ${directives.join('')}let ${locals.join(', ')}; `, fn.body.start);
+  const directives = fn.body.type === 'BlockStatement' ? directivePrologue(fn.body.body) : [];
+  const printed = directives.map((d) => `${context.text.slice(d.expression.start, d.expression.end)}; `);
+  output.gen(`{ ${printed.join('')}let ${locals.join(', ')}; `, fn.body.start);
   // A resumption passes the continuation as `this` (no other caller can: Continuation is the
   // runtime's), or, where `this` is taken, through the runtime's state (see RESUMES_THROUGH_STATE).
   // `| 0` keeps the state number an untagged integer in optimised code: the guards that test it

@@ -3,7 +3,7 @@
  * the faces of the async declarations it holds, the entry of a native twin (before-run.ts). One
  * rewrite per body prints them all, in the order they were added.
  */
-import type { Node } from '../../ast.js';
+import { directivePrologue, type Node } from '../../ast.js';
 import type { Emit, Rewrites } from './rewrites.js';
 import type { Output } from './output.js';
 
@@ -35,8 +35,7 @@ export class Prologues {
     const printAll = (): void => {
       for (const each of list) each();
     };
-    const directives = body.body.filter((s: Node, i: number) => body.body.slice(0, i + 1).every((d: Node) => d.type === 'ExpressionStatement' && typeof d.directive === 'string'));
-    const last: Node | undefined = directives.at(-1);
+    const last: Node | undefined = directivePrologue(body.body).at(-1);
     if (last !== undefined) {
       this.rewrites.add(last, () => {
         this.rewrites.copy(last.start, last.end);
